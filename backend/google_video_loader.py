@@ -1,0 +1,87 @@
+"""Mount the Google Video module into a stock Open WebUI without editing any host file.
+
+Run with: uvicorn google_video_loader:app --app-dir backend   (see scripts/serve.sh)
+
+1. Extend the `open_webui` package path so open_webui.models/routers/utils.google_video resolve
+   to this repository's files, exactly where a fork would put them.
+2. Import the host app (that runs the host's own migrations), then the module's migrations with
+   their own version table.
+3. Insert the module's routes before the host's SPA catch-all mount, which would shadow them.
+4. Wrap the host lifespan to start and stop the module's runtime and poller.
+"""
+
+import logging
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+MODULE_ROOT = Path(__file__).resolve().parent / "open_webui"
+UI_DIR = Path(os.environ.get("GOOGLE_VIDEO_UI_DIR", Path(__file__).resolve().parent.parent / "build" / "google-video"))
+
+os.environ.setdefault("FROM_INIT_PY", "true")
+
+import open_webui  # noqa: E402
+
+if str(MODULE_ROOT) not in open_webui.__path__:
+    open_webui.__path__.append(str(MODULE_ROOT))
+
+from alembic import command  # noqa: E402
+from alembic.config import Config as AlembicConfig  # noqa: E402
+from starlette.routing import Mount  # noqa: E402
+from starlette.staticfiles import StaticFiles  # noqa: E402
+
+from open_webui.env import DATA_DIR  # noqa: E402
+from open_webui.main import app  # noqa: E402  (builds the host app and migrates its tables)
+from open_webui.routers import google_video  # noqa: E402
+from open_webui.utils.google_video.poller import TaskPoller  # noqa: E402
+from open_webui.utils.google_video.runtime import GoogleVideoRuntime  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+
+def run_module_migrations() -> None:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MODULE_ROOT / "migrations" / "google_video"))
+    command.upgrade(cfg, "head")
+
+
+def _insert_before_spa(add) -> None:
+    """Run `add` (which appends routes) and move the new routes in front of the SPA mount."""
+    routes = app.router.routes
+    count = len(routes)
+    add()
+    new = routes[count:]
+    del routes[count:]
+    spa = next((i for i, r in enumerate(routes) if isinstance(r, Mount) and r.path == ""), len(routes))
+    routes[spa:spa] = new
+
+
+def mount_module() -> None:
+    _insert_before_spa(lambda: app.include_router(google_video.router, prefix="/api/v1/google-video", tags=["google-video"]))
+    if UI_DIR.is_dir():
+        _insert_before_spa(lambda: app.mount("/google-video", StaticFiles(directory=UI_DIR, html=True), name="google-video-ui"))
+    else:
+        log.info("google video UI not built (%s missing); the API is available without it", UI_DIR)
+
+    host_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a):
+        async with host_lifespan(a) as state:
+            runtime = GoogleVideoRuntime(Path(DATA_DIR))
+            poller = TaskPoller(runtime)
+            a.state.google_video_runtime = runtime
+            poller.start()
+            log.info("google video module started (worker %s)", runtime.worker_id)
+            try:
+                yield state
+            finally:
+                await poller.stop()
+                a.state.google_video_runtime = None
+                await runtime.close()
+
+    app.router.lifespan_context = lifespan
+
+
+run_module_migrations()
+mount_module()

@@ -1,0 +1,378 @@
+"""Google Video tables and their Pydantic twins.
+
+Timestamps are epoch seconds, like the host's `user` and `file` tables. Credits are integers.
+The balance row and the ledger always change in the same transaction (see
+utils/google_video/credits.py), so balance == sum(ledger.amount) for every user.
+"""
+
+import time
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from open_webui.internal.db import Base, get_async_db_context
+from open_webui.utils.google_video import catalog
+
+UNFINISHED_STATUSES = ("SUBMITTING", "NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS")
+TERMINAL_STATUSES = ("SUCCESS", "FAILURE")
+
+
+def now() -> int:
+    return int(time.time())
+
+
+####################
+# Tables
+####################
+
+
+class GoogleVideoConfig(Base):
+    __tablename__ = "google_video_config"
+
+    id = Column(Integer, primary_key=True)  # always 1: a single row
+    enabled = Column(Boolean, nullable=False, default=False)
+    base_url = Column(Text, nullable=False, default="")
+    api_key = Column(Text, nullable=False, default="")
+    default_text_model = Column(String(100), nullable=False, default=catalog.DEFAULT_TEXT_MODEL)
+    default_image_model = Column(String(100), nullable=False, default=catalog.DEFAULT_IMAGE_MODEL)
+    default_enhance_prompt = Column(Boolean, nullable=False, default=False)
+    model_credits_config = Column(JSON, nullable=False, default=dict)
+    disabled_models = Column(JSON, nullable=False, default=list)
+    max_concurrent_tasks = Column(Integer, nullable=False, default=3)
+    task_timeout_seconds = Column(Integer, nullable=False, default=1800)
+    poll_interval_seconds = Column(Integer, nullable=False, default=5)
+    updated_at = Column(BigInteger, nullable=False)
+    updated_by = Column(Text, nullable=True)
+
+
+class GoogleVideoTask(Base):
+    __tablename__ = "google_video_tasks"
+
+    id = Column(String(64), primary_key=True)
+    user_id = Column(String(255), nullable=False)
+    external_task_id = Column(String(255), nullable=True)
+    task_type = Column(String(20), nullable=False)  # text_to_video | image_to_video
+    status = Column(String(20), nullable=False)
+    relay_status = Column(String(50), nullable=True)
+    model = Column(String(100), nullable=False)
+    prompt = Column(Text, nullable=False)
+    enhance_prompt = Column(Boolean, nullable=False, default=False)
+    aspect_ratio = Column(String(10), nullable=True)
+    input_images = Column(JSON, nullable=True)  # references: upload ids or http(s) URLs
+    progress = Column(Integer, nullable=False, default=0)
+    submit_time = Column(BigInteger, nullable=True)  # the relay's clock
+    start_time = Column(BigInteger, nullable=True)
+    finish_time = Column(BigInteger, nullable=True)
+    video_url = Column(Text, nullable=True)  # the relay's (expiring) URL
+    video_path = Column(Text, nullable=True)  # storage key of our copy
+    video_size = Column(BigInteger, nullable=True)
+    video_duration = Column(Integer, nullable=True)  # milliseconds
+    cloud_upload_status = Column(String(20), nullable=False, default="pending")
+    cloud_video_url = Column(Text, nullable=True)
+    fail_reason = Column(Text, nullable=True)
+    credits_cost = Column(Integer, nullable=False)
+    credits_refunded = Column(Integer, nullable=False, default=0)
+    # Scheduling: the poller leases a due task so exactly one worker polls it at a time.
+    next_poll_at = Column(BigInteger, nullable=False)
+    deadline_at = Column(BigInteger, nullable=False)
+    lease_owner = Column(String(64), nullable=True)
+    lease_until = Column(BigInteger, nullable=True)
+    poll_count = Column(Integer, nullable=False, default=0)
+    error_streak = Column(Integer, nullable=False, default=0)
+    created_at = Column(BigInteger, nullable=False)
+    updated_at = Column(BigInteger, nullable=False)
+    completed_at = Column(BigInteger, nullable=True)
+
+    __table_args__ = (
+        Index("ix_google_video_tasks_user_created", "user_id", "created_at"),
+        Index("ix_google_video_tasks_due", "status", "next_poll_at"),
+    )
+
+
+class GoogleVideoBalance(Base):
+    __tablename__ = "google_video_balances"
+
+    user_id = Column(String(255), primary_key=True)
+    balance = Column(BigInteger, nullable=False, default=0)
+    # Unfinished tasks of this user; changes with the task state in one transaction so the
+    # concurrency cap is enforced by the same conditional update that reserves credits.
+    active_tasks = Column(Integer, nullable=False, default=0)
+    updated_at = Column(BigInteger, nullable=False)
+
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="ck_google_video_balance_non_negative"),
+        CheckConstraint("active_tasks >= 0", name="ck_google_video_active_non_negative"),
+    )
+
+
+class GoogleVideoCredit(Base):
+    """Append-only ledger. One charge and at most one refund per task (unique constraint)."""
+
+    __tablename__ = "google_video_credits"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)  # gives the ledger a total order
+    user_id = Column(String(255), nullable=False)
+    amount = Column(BigInteger, nullable=False)  # negative = spent
+    balance = Column(BigInteger, nullable=False)  # balance after this entry
+    kind = Column(String(20), nullable=False)  # charge | refund | grant | deduct
+    reason = Column(Text, nullable=False)
+    task_id = Column(String(64), nullable=True)
+    actor_id = Column(String(255), nullable=True)  # admin who adjusted
+    created_at = Column(BigInteger, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("task_id", "kind", name="uq_google_video_credits_task_kind"),
+        Index("ix_google_video_credits_user_created", "user_id", "created_at"),
+    )
+
+
+class GoogleVideoUpload(Base):
+    __tablename__ = "google_video_uploads"
+
+    id = Column(String(64), primary_key=True)
+    user_id = Column(String(255), nullable=False)
+    storage_key = Column(Text, nullable=False)
+    mime_type = Column(String(50), nullable=False)
+    size = Column(BigInteger, nullable=False)
+    width = Column(Integer, nullable=False)
+    height = Column(Integer, nullable=False)
+    created_at = Column(BigInteger, nullable=False)
+
+    __table_args__ = (Index("ix_google_video_uploads_user", "user_id"),)
+
+
+####################
+# Pydantic models
+####################
+
+
+class GoogleVideoConfigModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    enabled: bool = False
+    base_url: str = ""
+    api_key: str = ""
+    default_text_model: str = catalog.DEFAULT_TEXT_MODEL
+    default_image_model: str = catalog.DEFAULT_IMAGE_MODEL
+    default_enhance_prompt: bool = False
+    model_credits_config: dict[str, int] = {}
+    disabled_models: list[str] = []
+    max_concurrent_tasks: int = 3
+    task_timeout_seconds: int = 1800
+    poll_interval_seconds: int = 5
+    updated_at: int = 0
+    updated_by: Optional[str] = None
+
+    def price_of(self, model_id: str) -> int:
+        if model_id in self.model_credits_config:
+            return int(self.model_credits_config[model_id])
+        model = catalog.get_model(model_id)
+        return model.default_price if model else 0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url and self.api_key)
+
+
+class GoogleVideoTaskModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    user_id: str
+    external_task_id: Optional[str] = None
+    task_type: str
+    status: str
+    relay_status: Optional[str] = None
+    model: str
+    prompt: str
+    enhance_prompt: bool
+    aspect_ratio: Optional[str] = None
+    input_images: Optional[list[str]] = None
+    progress: int
+    submit_time: Optional[int] = None
+    start_time: Optional[int] = None
+    finish_time: Optional[int] = None
+    video_url: Optional[str] = None
+    video_path: Optional[str] = None
+    video_size: Optional[int] = None
+    video_duration: Optional[int] = None
+    cloud_upload_status: str
+    cloud_video_url: Optional[str] = None
+    fail_reason: Optional[str] = None
+    credits_cost: int
+    credits_refunded: int
+    next_poll_at: int
+    deadline_at: int
+    poll_count: int
+    error_streak: int
+    created_at: int
+    updated_at: int
+    completed_at: Optional[int] = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+    def public_dict(self) -> dict[str, Any]:
+        """What the task's owner sees: no relay URL (it may expire), no scheduling internals."""
+        return {
+            "id": self.id,
+            "user_id": self.user_id,
+            "external_task_id": self.external_task_id,
+            "task_type": self.task_type,
+            "status": self.status,
+            "model": self.model,
+            "prompt": self.prompt,
+            "enhance_prompt": self.enhance_prompt,
+            "aspect_ratio": self.aspect_ratio,
+            "input_images": self.input_images or [],
+            "progress": f"{self.progress}%",
+            "submit_time": self.submit_time,
+            "start_time": self.start_time,
+            "finish_time": self.finish_time,
+            "video_url": f"/api/v1/google-video/task/{self.id}/video" if self.video_path else None,
+            "video_size": self.video_size,
+            "video_duration": self.video_duration / 1000 if self.video_duration is not None else None,
+            "fail_reason": self.fail_reason,
+            "credits_cost": self.credits_cost,
+            "credits_refunded": self.credits_refunded,
+            "refunded": self.credits_refunded > 0,
+            "cloud_upload_status": self.cloud_upload_status,
+            "cloud_video_url": self.cloud_video_url,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "completed_at": self.completed_at,
+        }
+
+
+class GoogleVideoCreditModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: str
+    amount: int
+    balance: int
+    kind: str
+    reason: str
+    task_id: Optional[str] = None
+    actor_id: Optional[str] = None
+    created_at: int
+
+
+class GoogleVideoUploadModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    user_id: str
+    storage_key: str
+    mime_type: str
+    size: int
+    width: int
+    height: int
+    created_at: int
+
+
+####################
+# Tables (singletons)
+####################
+
+
+class GoogleVideoConfigTable:
+    async def get(self, db: Optional[AsyncSession] = None) -> GoogleVideoConfigModel:
+        async with get_async_db_context(db) as db:
+            row = await db.get(GoogleVideoConfig, 1)
+            return GoogleVideoConfigModel.model_validate(row) if row else GoogleVideoConfigModel()
+
+    async def save(
+        self, values: dict[str, Any], updated_by: str, db: Optional[AsyncSession] = None
+    ) -> GoogleVideoConfigModel:
+        async with get_async_db_context(db) as db:
+            row = await db.get(GoogleVideoConfig, 1)
+            if row is None:
+                row = GoogleVideoConfig(id=1, **GoogleVideoConfigModel().model_dump(exclude={"updated_at", "updated_by"}))
+                db.add(row)
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = now()
+            row.updated_by = updated_by
+            await db.commit()
+            return GoogleVideoConfigModel.model_validate(row)
+
+
+class GoogleVideoTaskTable:
+    async def get(self, task_id: str, db: Optional[AsyncSession] = None) -> Optional[GoogleVideoTaskModel]:
+        async with get_async_db_context(db) as db:
+            row = await db.get(GoogleVideoTask, task_id)
+            return GoogleVideoTaskModel.model_validate(row) if row else None
+
+    async def list_for_user(
+        self,
+        user_id: str,
+        status: Optional[list[str]] = None,
+        offset: int = 0,
+        limit: int = 20,
+        db: Optional[AsyncSession] = None,
+    ) -> tuple[list[GoogleVideoTaskModel], int]:
+        """One page, newest first, and the real total for the same filter."""
+        conditions = [GoogleVideoTask.user_id == user_id]
+        if status:
+            conditions.append(GoogleVideoTask.status.in_(status))
+        async with get_async_db_context(db) as db:
+            total = await db.scalar(select(func.count()).select_from(GoogleVideoTask).where(*conditions))
+            rows = await db.scalars(
+                select(GoogleVideoTask)
+                .where(*conditions)
+                .order_by(GoogleVideoTask.created_at.desc(), GoogleVideoTask.id.desc())
+                .offset(offset)
+                .limit(limit)
+            )
+            return [GoogleVideoTaskModel.model_validate(r) for r in rows.all()], int(total or 0)
+
+    async def delete_finished(self, task_id: str, user_id: str, db: Optional[AsyncSession] = None) -> bool:
+        async with get_async_db_context(db) as db:
+            result = await db.execute(
+                delete(GoogleVideoTask).where(
+                    GoogleVideoTask.id == task_id,
+                    GoogleVideoTask.user_id == user_id,
+                    GoogleVideoTask.status.in_(TERMINAL_STATUSES),
+                )
+            )
+            await db.commit()
+            return result.rowcount == 1
+
+
+class GoogleVideoUploadTable:
+    async def insert(self, upload: GoogleVideoUploadModel, db: Optional[AsyncSession] = None) -> None:
+        async with get_async_db_context(db) as db:
+            db.add(GoogleVideoUpload(**upload.model_dump()))
+            await db.commit()
+
+    async def get_for_user(
+        self, upload_id: str, user_id: str, db: Optional[AsyncSession] = None
+    ) -> Optional[GoogleVideoUploadModel]:
+        async with get_async_db_context(db) as db:
+            row = await db.get(GoogleVideoUpload, upload_id)
+            if row is None or row.user_id != user_id:
+                return None
+            return GoogleVideoUploadModel.model_validate(row)
+
+
+GoogleVideoConfigs = GoogleVideoConfigTable()
+GoogleVideoTasks = GoogleVideoTaskTable()
+GoogleVideoUploads = GoogleVideoUploadTable()

@@ -1,0 +1,302 @@
+"""HTTP layer of the Google Video module (mounted at /api/v1/google-video). Thin by design: it
+checks auth, translates forms and errors, and calls the functions in utils/google_video."""
+
+import logging
+from typing import Optional
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
+from fastapi.responses import FileResponse
+
+from open_webui.models.google_video import (
+    TERMINAL_STATUSES,
+    UNFINISHED_STATUSES,
+    GoogleVideoConfigModel,
+    GoogleVideoConfigs,
+    GoogleVideoTaskModel,
+    GoogleVideoTasks,
+    GoogleVideoUploads,
+    now,
+)
+from open_webui.models.users import Users
+from open_webui.utils.auth import get_admin_user, get_verified_user
+from open_webui.utils.google_video import catalog, credits, images
+from open_webui.utils.google_video.forms import (
+    ConfigForm,
+    ConnectionTestForm,
+    CreditAdjustForm,
+    ImageToVideoForm,
+    TextToVideoForm,
+)
+from open_webui.utils.google_video.runtime import GoogleVideoRuntime
+from open_webui.utils.google_video.storage import VIDEO_MEDIA_TYPES
+from open_webui.utils.google_video.submit import SubmitError, SubmitRequest, store_upload, submit_task
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+UPLOAD_READ_CHUNK = 256 * 1024
+STATUS_FILTERS = {"RUNNING": UNFINISHED_STATUSES, **{s: (s,) for s in UNFINISHED_STATUSES + TERMINAL_STATUSES}}
+
+
+def get_runtime(request: Request) -> GoogleVideoRuntime:
+    runtime = getattr(request.app.state, "google_video_runtime", None)
+    if runtime is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "The video module is starting up; try again shortly.")
+    return runtime
+
+
+def _admin_config_view(config: GoogleVideoConfigModel) -> dict:
+    view = config.model_dump(exclude={"api_key"})
+    view["api_key_set"] = bool(config.api_key)
+    view["api_key_last4"] = config.api_key[-4:] if len(config.api_key) >= 8 else ""
+    view["model_credits_config"] = {m: config.price_of(m) for m in catalog.MODELS}
+    return view
+
+
+def _model_views(config: GoogleVideoConfigModel) -> list[dict]:
+    return [
+        {
+            "id": m.id,
+            "name": m.name,
+            "kind": m.kind,
+            "max_images": m.max_images,
+            "image_role": m.image_role,
+            "image_role_label": catalog.IMAGE_ROLE_LABELS.get(m.image_role) if m.image_role else None,
+            "price": config.price_of(m.id),
+            "enabled": m.id not in config.disabled_models,
+        }
+        for m in catalog.MODELS.values()
+    ]
+
+
+async def _own_task(task_id: str, user, allow_admin: bool = False) -> GoogleVideoTaskModel:
+    task = await GoogleVideoTasks.get(task_id)
+    if task is None or (task.user_id != user.id and not (allow_admin and user.role == "admin")):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Task not found.")
+    return task
+
+
+############################
+# Service
+############################
+
+
+@router.get("/health")
+async def health(request: Request):
+    config = await GoogleVideoConfigs.get()
+    runtime = getattr(request.app.state, "google_video_runtime", None)
+    return {
+        "success": True,
+        "service": "google_video",
+        "status": "healthy" if runtime is not None else "starting",
+        "enabled": config.enabled,
+        "configured": config.configured,
+        "timestamp": now(),
+    }
+
+
+@router.get("/models")
+async def list_models(user=Depends(get_verified_user)):
+    config = await GoogleVideoConfigs.get()
+    models = _model_views(config)
+    enabled = [m for m in models if m["enabled"]]
+    return {
+        "models": models,
+        "text_to_video_models": [m for m in enabled if m["kind"] == "text"],
+        "image_to_video_models": [
+            {**m, "maxImages": m["max_images"], "imageType": m["image_role_label"]} for m in enabled if m["kind"] == "image"
+        ],
+    }
+
+
+############################
+# Admin
+############################
+
+
+@router.get("/config")
+async def get_config(user=Depends(get_admin_user)):
+    return _admin_config_view(await GoogleVideoConfigs.get())
+
+
+@router.post("/config")
+async def save_config(form: ConfigForm, user=Depends(get_admin_user)):
+    values = form.model_dump(exclude={"api_key"})
+    if form.api_key:
+        values["api_key"] = form.api_key
+    config = await GoogleVideoConfigs.save(values, updated_by=user.id)
+    log.info("google video config updated by %s (enabled=%s)", user.id, config.enabled)
+    return {"success": True, "config": _admin_config_view(config)}
+
+
+@router.post("/test-connection")
+async def test_connection(
+    form: Optional[ConnectionTestForm] = None, user=Depends(get_admin_user), runtime=Depends(get_runtime)
+):
+    stored = await GoogleVideoConfigs.get()
+    config = stored.model_copy(update={
+        "base_url": (form and form.base_url) or stored.base_url,
+        "api_key": (form and form.api_key) or stored.api_key,
+    })
+    if not config.configured:
+        return {"success": False, "status": "not_configured", "message": "Set the relay base URL and API key first."}
+    result = await runtime.relay_client(config).probe()
+    return {"success": result.ok, "status": result.kind, "message": result.message}
+
+
+@router.post("/credits/adjust")
+async def adjust_credits(form: CreditAdjustForm, user=Depends(get_admin_user)):
+    if await Users.get_user_by_id(form.user_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "User not found.")
+    try:
+        balance = await credits.adjust(form.user_id, form.amount, form.reason, actor_id=user.id)
+    except credits.InsufficientCredits as e:
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, f"Cannot deduct {e.price} credits: the user's balance is only {e.balance}."
+        )
+    log.info("google video credits: %s adjusted %s by %+d", user.id, form.user_id, form.amount)
+    return {"success": True, "user_id": form.user_id, "balance": balance}
+
+
+@router.get("/credits/ledger")
+async def credit_ledger(
+    user_id: Optional[str] = Query(None, max_length=255),
+    page: int = Query(1, ge=1, le=100_000),
+    limit: int = Query(50, ge=1, le=200),
+    user=Depends(get_verified_user),
+):
+    """Admins see everyone's entries (optionally one user's); other users only their own."""
+    target = user_id if user.role == "admin" else user.id
+    entries, total = await credits.list_ledger(target, (page - 1) * limit, limit)
+    return {"success": True, "entries": [e.model_dump() for e in entries], "page": page, "limit": limit, "total": total}
+
+
+############################
+# User
+############################
+
+
+@router.get("/config/user")
+async def get_user_config(user=Depends(get_verified_user)):
+    config = await GoogleVideoConfigs.get()
+    return {
+        "enabled": config.enabled and config.configured,
+        "default_text_model": config.default_text_model,
+        "default_image_model": config.default_image_model,
+        "default_enhance_prompt": config.default_enhance_prompt,
+        "model_credits_config": {m: config.price_of(m) for m in catalog.MODELS if m not in config.disabled_models},
+        "max_concurrent_tasks": config.max_concurrent_tasks,
+    }
+
+
+@router.get("/credits")
+async def get_credits(user=Depends(get_verified_user)):
+    return {"success": True, "credits": await credits.get_balance(user.id)}
+
+
+async def _submit(runtime: GoogleVideoRuntime, user, req: SubmitRequest) -> dict:
+    try:
+        task = await submit_task(runtime, user.id, req)
+    except SubmitError as e:
+        raise HTTPException(e.status_code, e.detail)
+    return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}
+
+
+@router.post("/text-to-video")
+async def text_to_video(form: TextToVideoForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    return await _submit(runtime, user, SubmitRequest(
+        "text_to_video", form.prompt, form.model, form.enhance_prompt, [], form.aspect_ratio))
+
+
+@router.post("/image-to-video")
+async def image_to_video(form: ImageToVideoForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    return await _submit(runtime, user, SubmitRequest(
+        "image_to_video", form.prompt, form.model, form.enhance_prompt, form.images, form.aspect_ratio))
+
+
+@router.post("/upload-image")
+async def upload_image(file: UploadFile = File(...), user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    chunks, size = [], 0
+    while chunk := await file.read(UPLOAD_READ_CHUNK):
+        size += len(chunk)
+        if size > images.MAX_IMAGE_BYTES:
+            raise HTTPException(
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f"Image is larger than {images.MAX_IMAGE_BYTES // (1024 * 1024)} MB."
+            )
+        chunks.append(chunk)
+    try:
+        upload = await store_upload(runtime, user.id, b"".join(chunks))
+    except images.ImageInputError as e:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(e))
+    return {
+        "success": True,
+        "id": upload.id,
+        "url": images.UPLOAD_URL_PREFIX + upload.id,
+        "mime_type": upload.mime_type,
+        "size": upload.size,
+        "width": upload.width,
+        "height": upload.height,
+    }
+
+
+@router.get("/uploads/{upload_id}")
+async def get_upload(upload_id: str, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    upload = await GoogleVideoUploads.get_for_user(upload_id, user.id)
+    if upload is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Image not found.")
+    return FileResponse(runtime.storage.path_for(upload.storage_key), media_type=upload.mime_type,
+                        headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/task/{task_id}")
+async def get_task(task_id: str, user=Depends(get_verified_user)):
+    return {"success": True, "task": (await _own_task(task_id, user, allow_admin=True)).public_dict()}
+
+
+@router.delete("/task/{task_id}")
+async def delete_task(task_id: str, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    task = await _own_task(task_id, user)
+    if not task.finished or not await GoogleVideoTasks.delete_finished(task_id, user.id):
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            "This task is still being generated; it can be deleted once it has finished or failed.",
+        )
+    runtime.storage.delete(task.video_path)
+    return {"success": True, "message": "Task deleted."}
+
+
+@router.get("/history")
+async def history(
+    page: int = Query(1, ge=1, le=100_000),
+    limit: int = Query(20, ge=1, le=100),
+    status_filter: Optional[str] = Query(None, alias="status", max_length=20),
+    user=Depends(get_verified_user),
+):
+    statuses = None
+    if status_filter:
+        statuses = STATUS_FILTERS.get(status_filter.upper())
+        if statuses is None:
+            raise HTTPException(
+                status.HTTP_400_BAD_REQUEST, f"Unknown status filter; use one of {', '.join(STATUS_FILTERS)}."
+            )
+    tasks, total = await GoogleVideoTasks.list_for_user(user.id, list(statuses) if statuses else None, (page - 1) * limit, limit)
+    return {"success": True, "tasks": [t.public_dict() for t in tasks], "page": page, "limit": limit, "total": total}
+
+
+@router.get("/task/{task_id}/video")
+async def task_video(task_id: str, download: bool = False, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    task = await _own_task(task_id, user, allow_admin=True)
+    if not task.video_path:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "This task has no stored video (yet).")
+    path = runtime.storage.path_for(task.video_path)
+    if not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "The stored video file is missing.")
+    extension = task.video_path.rsplit(".", 1)[-1]
+    # FileResponse answers Range requests (206), so the browser's player can seek.
+    return FileResponse(
+        path,
+        media_type=VIDEO_MEDIA_TYPES.get(extension, "application/octet-stream"),
+        filename=f"google-video-{task.id}.{extension}",
+        content_disposition_type="attachment" if download else "inline",
+        headers={"Cache-Control": "private, max-age=3600"},
+    )

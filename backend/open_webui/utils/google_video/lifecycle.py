@@ -1,0 +1,146 @@
+"""Task state transitions. Each is one transaction: a compare-and-set UPDATE on the task's state
+(and, for the poller, its lease) plus the matching credit change. A transition that loses the race
+changes nothing, so a task is refunded at most once and never both delivered and refunded.
+"""
+
+import logging
+from typing import Any, Optional
+
+from sqlalchemy import or_, update
+
+from open_webui.internal.db import get_async_db
+from open_webui.models.google_video import (
+    UNFINISHED_STATUSES,
+    GoogleVideoTask,
+    GoogleVideoTaskModel,
+    now,
+)
+from open_webui.utils.google_video import credits
+
+log = logging.getLogger(__name__)
+
+
+def _task_guard(task_id: str, owner: Optional[str], statuses: tuple[str, ...] = UNFINISHED_STATUSES):
+    conditions = [GoogleVideoTask.id == task_id, GoogleVideoTask.status.in_(statuses)]
+    if owner is not None:
+        conditions.append(GoogleVideoTask.lease_owner == owner)
+    return conditions
+
+
+async def _update_task(db, conditions, values: dict[str, Any]) -> Optional[GoogleVideoTaskModel]:
+    row = (
+        await db.execute(
+            update(GoogleVideoTask)
+            .where(*conditions)
+            .values(updated_at=now(), **values)
+            .returning(GoogleVideoTask)
+            .execution_options(synchronize_session=False)
+        )
+    ).scalar_one_or_none()
+    return GoogleVideoTaskModel.model_validate(row) if row is not None else None
+
+
+async def mark_submitted(task_id: str, external_task_id: str, first_poll_at: int) -> Optional[GoogleVideoTaskModel]:
+    async with get_async_db() as db:
+        task = await _update_task(
+            db,
+            _task_guard(task_id, None, ("SUBMITTING",)),
+            dict(status="SUBMITTED", external_task_id=external_task_id, next_poll_at=first_poll_at,
+                 lease_owner=None, lease_until=None),
+        )
+        await db.commit()
+        return task
+
+
+async def finish_failure(task_id: str, reason: str, owner: Optional[str] = None) -> Optional[GoogleVideoTaskModel]:
+    """Fail an unfinished task and refund its full price; None if it was already finished."""
+    async with get_async_db() as db:
+        task = await _update_task(
+            db,
+            _task_guard(task_id, owner),
+            dict(status="FAILURE", fail_reason=reason, credits_refunded=GoogleVideoTask.credits_cost,
+                 completed_at=now(), lease_owner=None, lease_until=None),
+        )
+        if task is None:
+            await db.rollback()
+            return None
+        await credits.release_task(db, task.user_id, task.id, task.credits_cost, f"Refund: {reason}"[:500])
+        await db.commit()
+    log.info("google video task %s failed and %d credits were refunded: %s", task_id, task.credits_cost, reason)
+    return task
+
+
+async def finish_success(task_id: str, owner: str, values: dict[str, Any]) -> Optional[GoogleVideoTaskModel]:
+    """Deliver a stored video; the reservation becomes the final charge."""
+    async with get_async_db() as db:
+        task = await _update_task(
+            db,
+            _task_guard(task_id, owner),
+            dict(status="SUCCESS", progress=100, completed_at=now(), lease_owner=None, lease_until=None, **values),
+        )
+        if task is None:
+            await db.rollback()
+            return None
+        await credits.release_task(db, task.user_id, task.id, 0, "")
+        await db.commit()
+    return task
+
+
+async def record_poll(task_id: str, owner: str, values: dict[str, Any]) -> Optional[GoogleVideoTaskModel]:
+    """Save a non-terminal poll result and give up the lease."""
+    async with get_async_db() as db:
+        task = await _update_task(db, _task_guard(task_id, owner), dict(lease_owner=None, lease_until=None, **values))
+        await db.commit()
+        return task
+
+
+async def extend_lease(task_id: str, owner: str, until: int) -> bool:
+    async with get_async_db() as db:
+        task = await _update_task(db, _task_guard(task_id, owner), dict(lease_until=until))
+        await db.commit()
+        return task is not None
+
+
+async def claim_due(owner: str, limit: int, lease_seconds: int) -> list[GoogleVideoTaskModel]:
+    """Lease up to `limit` unfinished tasks that are due and not leased by a live worker.
+
+    SKIP LOCKED lets PostgreSQL workers claim disjoint rows; SQLite serialises writers, and the
+    lease condition is repeated in the outer WHERE so a row claimed meanwhile is skipped.
+    """
+    t = now()
+    free = or_(GoogleVideoTask.lease_until.is_(None), GoogleVideoTask.lease_until < t)
+    due_ids = (
+        GoogleVideoTask.__table__.select()
+        .with_only_columns(GoogleVideoTask.id)
+        .where(GoogleVideoTask.status.in_(UNFINISHED_STATUSES), GoogleVideoTask.next_poll_at <= t, free)
+        .order_by(GoogleVideoTask.next_poll_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    async with get_async_db() as db:
+        rows = (
+            await db.execute(
+                update(GoogleVideoTask)
+                .where(GoogleVideoTask.id.in_(due_ids), free)
+                .values(lease_owner=owner, lease_until=t + lease_seconds)
+                .returning(GoogleVideoTask)
+                .execution_options(synchronize_session=False)
+            )
+        ).scalars().all()
+        await db.commit()
+        return [GoogleVideoTaskModel.model_validate(r) for r in rows]
+
+
+async def release_leases(owner: str) -> int:
+    """On shutdown: make this worker's leased tasks due again at once for the next worker."""
+    async with get_async_db() as db:
+        result = await db.execute(
+            update(GoogleVideoTask)
+            .where(GoogleVideoTask.lease_owner == owner, GoogleVideoTask.status.in_(UNFINISHED_STATUSES),
+                   GoogleVideoTask.status != "SUBMITTING")
+            .values(lease_owner=None, lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        await db.commit()
+        return result.rowcount

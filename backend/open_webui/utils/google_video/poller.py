@@ -1,0 +1,184 @@
+"""The background worker that drives every unfinished task to a terminal state.
+
+It is owned by the app's lifespan (not by a request), keeps all scheduling in the database
+(next_poll_at, lease) and therefore resumes after a restart exactly where it stopped.
+"""
+
+import asyncio
+import logging
+import os
+import random
+from typing import Optional
+
+from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoConfigs, GoogleVideoTaskModel, now
+from open_webui.utils.google_video import lifecycle
+from open_webui.utils.google_video.relay_client import RelayError, RelayTaskStatus
+from open_webui.utils.google_video.runtime import GoogleVideoRuntime
+from open_webui.utils.google_video.storage import VideoFetchError
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = float(os.environ.get("GOOGLE_VIDEO_POLL_TICK_SECONDS", "1"))
+LEASE_SECONDS = 90
+DOWNLOAD_LEASE_SECONDS = 900
+BATCH = 100
+CONCURRENCY = 16
+MAX_BACKOFF_SECONDS = 300
+
+
+def next_interval(base: int, poll_count: int) -> float:
+    """Poll at `base` seconds at first, slowing to 3x base for long generations, with +-10% jitter."""
+    interval = min(base * 3, base * (1.15 ** max(0, poll_count - 2)))
+    return interval * random.uniform(0.9, 1.1)
+
+
+def error_backoff(base: int, streak: int) -> float:
+    return min(MAX_BACKOFF_SECONDS, base * (2 ** min(streak, 10))) * random.uniform(0.9, 1.1)
+
+
+class TaskPoller:
+    def __init__(self, runtime: GoogleVideoRuntime):
+        self.runtime = runtime
+        self._stopping = asyncio.Event()
+        self._loop_task: Optional[asyncio.Task] = None
+        self._in_flight: set[asyncio.Task] = set()
+        self._semaphore = asyncio.Semaphore(CONCURRENCY)
+
+    def start(self) -> None:
+        self._loop_task = asyncio.create_task(self._run(), name="google-video-poller")
+
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Let in-flight polls finish, then give every lease back so another worker continues at once."""
+        self._stopping.set()
+        if self._loop_task:
+            await self._loop_task
+        if self._in_flight:
+            _, pending = await asyncio.wait(self._in_flight, timeout=grace_seconds)
+            for t in pending:
+                t.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        released = await lifecycle.release_leases(self.runtime.worker_id)
+        if released:
+            log.info("google video poller released %d task lease(s) on shutdown", released)
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self._tick()
+            except Exception:
+                log.exception("google video poller tick failed")
+            try:
+                await asyncio.wait_for(self._stopping.wait(), timeout=TICK_SECONDS)
+            except asyncio.TimeoutError:
+                pass
+
+    async def _tick(self) -> None:
+        capacity = BATCH - len(self._in_flight)
+        if capacity <= 0:
+            return
+        tasks = await lifecycle.claim_due(self.runtime.worker_id, capacity, LEASE_SECONDS)
+        if not tasks:
+            return
+        config = await GoogleVideoConfigs.get()
+        for task in tasks:
+            job = asyncio.create_task(self._guarded(task, config))
+            self._in_flight.add(job)
+            job.add_done_callback(self._in_flight.discard)
+
+    async def _guarded(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel) -> None:
+        async with self._semaphore:
+            try:
+                await self.poll_task(task, config)
+            except Exception:
+                log.exception("google video task %s: poll failed unexpectedly; retrying later", task.id)
+                await lifecycle.record_poll(task.id, self.runtime.worker_id, dict(next_poll_at=now() + MAX_BACKOFF_SECONDS // 5))
+
+    async def poll_task(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel) -> None:
+        owner = self.runtime.worker_id
+        if task.status == "SUBMITTING":
+            # Its submitter died or hung before the relay answered: we cannot know the relay's id.
+            await self._finished(await lifecycle.finish_failure(
+                task.id, "The submission was interrupted (server restart) before the relay confirmed it.", owner))
+            return
+        try:
+            status = await self.runtime.relay_client(config).query(task.external_task_id)
+        except RelayError as e:
+            await self._relay_error(task, config, e)
+            return
+        if task.error_streak:
+            log.info("google video task %s: relay answers again after %d failed poll(s)", task.id, task.error_streak)
+        if status.status == "SUCCESS":
+            await self._deliver(task, config, status)
+        elif status.status == "FAILURE":
+            reason = status.fail_reason or "no reason given"
+            await self._finished(await lifecycle.finish_failure(task.id, f"The video service reported a failure: {reason}", owner))
+        elif now() >= task.deadline_at:
+            await self._timed_out(task, config)
+        else:
+            values = dict(
+                poll_count=task.poll_count + 1,
+                error_streak=0,
+                next_poll_at=now() + round(next_interval(config.poll_interval_seconds, task.poll_count + 1)),
+                relay_status=status.raw_status,
+            )
+            if status.status != "UNKNOWN":  # UNKNOWN from new-api relays: keep what we knew
+                values["status"] = status.status
+            if status.progress is not None:
+                values["progress"] = max(task.progress, min(status.progress, 99))
+            values.update(_relay_times(status))
+            updated = await lifecycle.record_poll(task.id, owner, values)
+            if updated and (updated.progress != task.progress or updated.status != task.status):
+                await self.runtime.notify(updated)
+
+    async def _relay_error(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, error: RelayError) -> None:
+        if now() >= task.deadline_at:
+            await self._timed_out(task, config, error.message)
+            return
+        if task.error_streak == 0:  # once per streak, not per poll
+            log.warning("google video task %s: relay poll failed (%s), retrying with backoff", task.id, error.message)
+        await lifecycle.record_poll(task.id, self.runtime.worker_id, dict(
+            error_streak=task.error_streak + 1,
+            next_poll_at=now() + round(error_backoff(config.poll_interval_seconds, task.error_streak)),
+        ))
+
+    async def _timed_out(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, last_error: str = "") -> None:
+        minutes = max(1, round(config.task_timeout_seconds / 60)) if config.task_timeout_seconds >= 60 else None
+        limit = f"{minutes} minute(s)" if minutes else f"{config.task_timeout_seconds} s"
+        reason = f"The video was not ready within {limit}."
+        if last_error:
+            reason += f" Last relay error: {last_error}"
+        await self._finished(await lifecycle.finish_failure(task.id, reason, self.runtime.worker_id))
+
+    async def _deliver(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, status: RelayTaskStatus) -> None:
+        owner = self.runtime.worker_id
+        if not status.video_url:
+            await self._finished(await lifecycle.finish_failure(
+                task.id, "The video service reported success but returned no video.", owner))
+            return
+        if not await lifecycle.extend_lease(task.id, owner, now() + DOWNLOAD_LEASE_SECONDS):
+            return
+        try:
+            stored = await self.runtime.storage.copy_video_from_url(self.runtime.http, status.video_url, task.id)
+        except VideoFetchError as e:
+            if e.permanent:
+                await self._finished(await lifecycle.finish_failure(
+                    task.id, f"The video service reported success but the video could not be retrieved: {e}", owner))
+                return
+            await self._relay_error(task, config, RelayError("unreachable", str(e)))
+            return
+        delivered = await lifecycle.finish_success(task.id, owner, dict(
+            relay_status=status.raw_status, video_url=status.video_url, video_path=stored.key, video_size=stored.size,
+            video_duration=stored.duration_ms, poll_count=task.poll_count + 1, error_streak=0, **_relay_times(status),
+        ))
+        if delivered is None:  # lost the lease meanwhile; the new holder stores its own copy
+            self.runtime.storage.delete(stored.key)
+        await self._finished(delivered)
+
+    async def _finished(self, task: Optional[GoogleVideoTaskModel]) -> None:
+        if task is not None:
+            await self.runtime.notify(task)
+
+
+def _relay_times(status: RelayTaskStatus) -> dict:
+    return {k: v for k, v in (("submit_time", status.submit_time), ("start_time", status.start_time),
+                              ("finish_time", status.finish_time)) if v is not None}

@@ -1,0 +1,194 @@
+"""Submitting a generation: validate, reserve credits with the task row, call the relay.
+
+Nothing is charged until every input check has passed; once charged, every way out of this
+function either leaves an accepted relay task or a FAILURE with the credits refunded.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+from open_webui.internal.db import get_async_db
+from open_webui.models.google_video import (
+    GoogleVideoConfigModel,
+    GoogleVideoConfigs,
+    GoogleVideoTask,
+    GoogleVideoTaskModel,
+    GoogleVideoUploadModel,
+    GoogleVideoUploads,
+    now,
+)
+from open_webui.utils.google_video import catalog, credits, images, lifecycle
+from open_webui.utils.google_video.relay_client import RelayError
+from open_webui.utils.google_video.runtime import GoogleVideoRuntime
+
+log = logging.getLogger(__name__)
+
+MAX_PROMPT_CHARS = 2500
+ASPECT_RATIOS = ("16:9", "9:16")
+# The submitter holds the task this long; after it, the poller treats the submit as interrupted.
+SUBMIT_LEASE_SECONDS = 120
+FIRST_POLL_DELAY_SECONDS = 2
+
+
+class SubmitError(Exception):
+    def __init__(self, status_code: int, detail: str):
+        super().__init__(detail)
+        self.status_code = status_code
+        self.detail = detail
+
+
+@dataclass
+class SubmitRequest:
+    task_type: Literal["text_to_video", "image_to_video"]
+    prompt: str
+    model: Optional[str]
+    enhance_prompt: Optional[bool]
+    images: list[str] = field(default_factory=list)
+    aspect_ratio: Optional[str] = None
+
+
+def _check_service(config: GoogleVideoConfigModel) -> None:
+    if not config.enabled:
+        raise SubmitError(400, "Video generation is disabled by the administrator.")
+    if not config.configured:
+        raise SubmitError(400, "Video generation is not configured yet: the administrator must set the relay URL and API key.")
+
+
+def _check_model(req: SubmitRequest, config: GoogleVideoConfigModel) -> catalog.VideoModel:
+    model_id = req.model or (config.default_text_model if req.task_type == "text_to_video" else config.default_image_model)
+    model = catalog.get_model(model_id)
+    if model is None:
+        raise SubmitError(400, f"Unknown model '{model_id}'. Choose one of: {', '.join(catalog.MODELS)}.")
+    if model_id in config.disabled_models:
+        raise SubmitError(400, f"Model '{model_id}' is disabled by the administrator.")
+    expected = "text" if req.task_type == "text_to_video" else "image"
+    if model.kind != expected:
+        if expected == "text":
+            raise SubmitError(400, f"'{model_id}' is an image-to-video model; use image-to-video with 1 to {model.max_images} image(s).")
+        raise SubmitError(400, f"'{model_id}' is a text-to-video model and takes no images.")
+    return model
+
+
+def _check_prompt(prompt: str) -> str:
+    prompt = (prompt or "").strip()
+    if not prompt:
+        raise SubmitError(400, "The prompt is empty. Describe the video you want.")
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise SubmitError(400, f"The prompt is {len(prompt)} characters long; the limit is {MAX_PROMPT_CHARS}.")
+    return prompt
+
+
+def _check_image_count(model: catalog.VideoModel, count: int) -> None:
+    if model.kind == "text":
+        if count:
+            raise SubmitError(400, f"'{model.id}' is a text-to-video model and takes no images.")
+        return
+    if count == 0:
+        raise SubmitError(400, f"'{model.id}' needs at least one image ({catalog.IMAGE_ROLE_LABELS[model.image_role]}).")
+    if count > model.max_images:
+        raise SubmitError(
+            400,
+            f"'{model.id}' takes at most {model.max_images} image(s) "
+            f"({catalog.IMAGE_ROLE_LABELS[model.image_role]}); you sent {count}.",
+        )
+
+
+async def store_upload(runtime: GoogleVideoRuntime, user_id: str, raw: bytes) -> GoogleVideoUploadModel:
+    clean = images.clean_image(raw)
+    upload_id = images.new_upload_id()
+    key = f"uploads/{upload_id}.{clean.extension}"
+    runtime.storage.write_bytes(key, clean.data)
+    upload = GoogleVideoUploadModel(
+        id=upload_id, user_id=user_id, storage_key=key, mime_type=clean.mime_type, size=len(clean.data),
+        width=clean.width, height=clean.height, created_at=now(),
+    )
+    await GoogleVideoUploads.insert(upload)
+    return upload
+
+
+async def _resolve_images(runtime: GoogleVideoRuntime, user_id: str, refs: list[str]) -> tuple[list[str], list[str]]:
+    """Returns (references kept on the task, values sent to the relay)."""
+    kept, relay_values = [], []
+    for index, ref in enumerate(refs, start=1):
+        try:
+            if not isinstance(ref, str) or not ref.strip():
+                raise images.ImageInputError("Empty image reference.")
+            ref = ref.strip()
+            if ref.startswith("data:"):
+                upload = await store_upload(runtime, user_id, images.decode_data_uri(ref))
+            elif upload_id := images.upload_id_from_reference(ref):
+                upload = await GoogleVideoUploads.get_for_user(upload_id, user_id)
+                if upload is None:
+                    raise images.ImageInputError("Uploaded image not found.")
+            else:
+                kept.append(images.check_remote_url(ref))
+                relay_values.append(ref)
+                continue
+            kept.append(images.UPLOAD_URL_PREFIX + upload.id)
+            relay_values.append(images.to_data_uri(runtime.storage.path_for(upload.storage_key).read_bytes(), upload.mime_type))
+        except images.ImageInputError as e:
+            raise SubmitError(400, f"Image {index}: {e}")
+    return kept, relay_values
+
+
+async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequest) -> GoogleVideoTaskModel:
+    config = await GoogleVideoConfigs.get()
+    _check_service(config)
+    model = _check_model(req, config)
+    prompt = _check_prompt(req.prompt)
+    _check_image_count(model, len(req.images))
+    if req.aspect_ratio is not None and req.aspect_ratio not in ASPECT_RATIOS:
+        raise SubmitError(400, f"Aspect ratio must be one of {', '.join(ASPECT_RATIOS)}.")
+    kept_images, relay_images = await _resolve_images(runtime, user_id, req.images)
+    enhance = config.default_enhance_prompt if req.enhance_prompt is None else req.enhance_prompt
+    price = config.price_of(model.id)
+
+    task_id = uuid.uuid4().hex
+    created = now()
+    async with get_async_db() as db:
+        try:
+            await credits.reserve_for_task(db, user_id, price, config.max_concurrent_tasks, task_id, f"Video task ({model.id})")
+        except credits.InsufficientCredits as e:
+            await db.rollback()
+            raise SubmitError(402, f"Insufficient credits: your balance is {e.balance} and '{model.id}' costs {price}.")
+        except credits.TooManyActiveTasks as e:
+            await db.rollback()
+            raise SubmitError(429, str(e))
+        db.add(
+            GoogleVideoTask(
+                id=task_id, user_id=user_id, task_type=req.task_type, status="SUBMITTING", model=model.id,
+                prompt=prompt, enhance_prompt=enhance, aspect_ratio=req.aspect_ratio, input_images=kept_images or None,
+                progress=0, cloud_upload_status="pending", credits_cost=price, credits_refunded=0,
+                next_poll_at=created + SUBMIT_LEASE_SECONDS, deadline_at=created + config.task_timeout_seconds,
+                lease_owner=runtime.worker_id, lease_until=created + SUBMIT_LEASE_SECONDS,
+                poll_count=0, error_streak=0, created_at=created, updated_at=created,
+            )
+        )
+        await db.commit()
+
+    payload = {"prompt": prompt, "model": model.id, "enhance_prompt": enhance}
+    if relay_images:
+        payload["images"] = relay_images
+    if req.aspect_ratio and model.supports_aspect_ratio:
+        payload["aspect_ratio"] = req.aspect_ratio
+    try:
+        external_id = await runtime.relay_client(config).submit(payload)
+    except RelayError as e:
+        if e.kind == "auth":
+            log.warning("google video relay rejected the configured API key on submit")
+        reason = f"The video service did not accept the task: {e.message}"
+        await lifecycle.finish_failure(task_id, reason)
+        raise SubmitError(502, f"{reason}. Your {price} credits were refunded.")
+    except BaseException:
+        # Cancelled or crashed mid-call: the relay may or may not have the task; refund now
+        # rather than leaving the user charged until the submit lease runs out.
+        await lifecycle.finish_failure(task_id, "The submission was interrupted before the relay answered.")
+        raise
+    task = await lifecycle.mark_submitted(task_id, external_id, now() + min(FIRST_POLL_DELAY_SECONDS, config.poll_interval_seconds))
+    if task is None:  # the submit lease expired while waiting for the relay
+        log.error("google video task %s was accepted by the relay as %s after its submit lease expired", task_id, external_id)
+        raise SubmitError(504, "The video service answered too late; the task was cancelled and your credits refunded.")
+    await runtime.notify(task)
+    return task
