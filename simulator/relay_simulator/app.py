@@ -1,0 +1,189 @@
+"""The relay simulator's HTTP server: the documented endpoints (docs/relay-api.md) plus /_sim/*
+for tests to read request counts and reset state."""
+
+import asyncio
+import base64
+import binascii
+import io
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Optional
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from PIL import Image
+
+from relay_simulator.scenario import Scenario, parse_scenario
+from relay_simulator.video import make_mp4
+
+log = logging.getLogger(__name__)
+
+MODEL_IMAGE_LIMITS = {
+    "veo3": 0, "veo3-fast": 0, "veo3-pro": 0, "veo2": 0, "veo2-fast": 0, "veo2-pro": 0,
+    "veo3-pro-frames": 1, "veo3-fast-frames": 1, "veo2-fast-frames": 2, "veo2-fast-components": 3,
+}
+
+
+@dataclass
+class SimTask:
+    id: str
+    prompt: str
+    model: str
+    scenario: Scenario
+    images: list
+    submitted_at: float
+    queries: int = 0  # every GET, including the ones answered with a fault
+    good_queries: int = 0
+    finished_status: Optional[str] = None
+    video: Optional[bytes] = None
+    first_frame: Optional[Image.Image] = field(default=None, repr=False)
+
+
+def _envelope_error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message, "data": None}, status_code=status)
+
+
+def _decode_image(value: str) -> Optional[Image.Image]:
+    if value.startswith("data:"):
+        try:
+            return Image.open(io.BytesIO(base64.b64decode(value.split(",", 1)[1], validate=True))).convert("RGB")
+        except (binascii.Error, ValueError, OSError, IndexError):
+            return None
+    return None
+
+
+def create_app(api_key: str) -> FastAPI:
+    app = FastAPI(title="Veo relay simulator")
+    tasks: dict[str, SimTask] = {}
+    counters = {"submits": 0, "queries": 0}
+    text_video_cache: dict[tuple, bytes] = {}
+
+    def authorized(request: Request) -> bool:
+        return request.headers.get("authorization") == f"Bearer {api_key}"
+
+    def unauthorized() -> JSONResponse:
+        return JSONResponse({"error": {"message": "invalid token (无效的令牌)", "type": "new_api_error"}}, status_code=401)
+
+    @app.post("/google/v1/models/veo/videos")
+    async def submit(request: Request):
+        if not authorized(request):
+            return unauthorized()
+        try:
+            body = await request.json()
+        except ValueError:
+            return _envelope_error(400, "invalid_request", "request body is not JSON")
+        prompt, model, images = body.get("prompt"), body.get("model"), body.get("images") or []
+        if not isinstance(prompt, str) or not prompt.strip():
+            return _envelope_error(400, "invalid_request", "prompt is required")
+        if model not in MODEL_IMAGE_LIMITS:
+            return _envelope_error(400, "invalid_request", f"model {model!r} is not supported")
+        if len(images) > MODEL_IMAGE_LIMITS[model]:
+            return _envelope_error(400, "invalid_request", f"{model} accepts at most {MODEL_IMAGE_LIMITS[model]} images")
+        scenario = parse_scenario(prompt)
+        if scenario.submit_delay:
+            await asyncio.sleep(scenario.submit_delay)
+        if scenario.submit_http:
+            return _envelope_error(scenario.submit_http, "upstream_error", f"simulated HTTP {scenario.submit_http}")
+        if scenario.submit_code:
+            return JSONResponse({"code": scenario.submit_code, "message": "simulated refusal", "data": None})
+        task_id = str(uuid.uuid4())
+        first = _decode_image(images[0]) if images else None
+        tasks[task_id] = SimTask(task_id, prompt, model, scenario, images, time.time(), first_frame=first)
+        counters["submits"] += 1
+        return {"code": "success", "message": "", "data": task_id}
+
+    def state_of(task: SimTask) -> tuple[str, int]:
+        s = task.scenario
+        if task.finished_status:
+            return task.finished_status, 100
+        if s.never:
+            return "IN_PROGRESS", 50
+        if s.seconds is not None:
+            fraction = (time.time() - task.submitted_at) / s.seconds if s.seconds > 0 else 1.0
+            done = fraction >= 1.0
+        else:
+            fraction = (task.good_queries - 1) / max(1, s.polls - 1)
+            done = task.good_queries >= s.polls
+        if done:
+            task.finished_status = "FAILURE" if s.fail else "SUCCESS"
+            return task.finished_status, 100
+        if task.good_queries <= len(s.statuses):
+            return s.statuses[task.good_queries - 1], 0
+        if task.good_queries == 1 and s.seconds is None:
+            return "SUBMITTED", 0
+        return "IN_PROGRESS", max(1, min(99, int(fraction * 100)))
+
+    @app.get("/google/v1/tasks/{task_id}")
+    async def query(task_id: str, request: Request):
+        if not authorized(request):
+            return unauthorized()
+        task = tasks.get(task_id)
+        if task is None:
+            return _envelope_error(400, "task_not_exist", "task_not_exist")
+        task.queries += 1
+        counters["queries"] += 1
+        s = task.scenario
+        if s.query_delay:
+            await asyncio.sleep(s.query_delay)
+        # Scripted faults come first, in order: HTTP errors, malformed JSON, code != "success".
+        faults_given = task.queries - 1 - task.good_queries
+        n_http = s.query_http_count if s.query_http else 0
+        if faults_given < n_http:
+            return _envelope_error(s.query_http, "get_task_failed", f"simulated HTTP {s.query_http}")
+        if faults_given < n_http + s.query_malformed:
+            return Response("{not json", media_type="application/json")
+        if faults_given < n_http + s.query_malformed + s.query_code:
+            return JSONResponse({"code": "get_task_failed", "message": "simulated relay error", "data": None})
+        task.good_queries += 1
+        status, progress = state_of(task)
+        base = str(request.base_url).rstrip("/")
+        inner = {"id": task.id, "status": "completed" if status == "SUCCESS" else status.lower(),
+                 "status_update_time": int(time.time() * 1000)}
+        if status == "SUCCESS" and not s.novideo:
+            inner["video_url"] = f"{base}/videos/{task.id}.mp4"
+        finished = status in ("SUCCESS", "FAILURE")
+        return {"code": "success", "message": "", "data": {
+            "task_id": task.id, "notify_hook": "", "action": "google-videos", "status": status,
+            "fail_reason": s.fail if status == "FAILURE" else "",
+            "submit_time": int(task.submitted_at), "start_time": 0,
+            "finish_time": int(time.time()) if finished else 0,
+            "progress": f"{progress}%", "data": inner if status != "FAILURE" else None,
+        }}
+
+    @app.get("/videos/{name}")
+    async def video(name: str):
+        task = tasks.get(name.removesuffix(".mp4"))
+        if task is None or task.finished_status != "SUCCESS" or task.scenario.video == "missing":
+            return Response("not found", status_code=404)
+        if task.scenario.video == "notvideo":
+            return Response("<html>this is not a video</html>", media_type="video/mp4")
+        if task.video is None:
+            if task.first_frame is None:
+                key = (task.scenario.duration,)
+                if key not in text_video_cache:
+                    text_video_cache[key] = await asyncio.to_thread(make_mp4, task.scenario.duration, "text")
+                task.video = text_video_cache[key]
+            else:
+                task.video = await asyncio.to_thread(make_mp4, task.scenario.duration, task.id, task.first_frame)
+        return Response(task.video, media_type="video/mp4")
+
+    @app.get("/_sim/stats")
+    async def stats():
+        return {**counters, "tasks": {t.id: {"queries": t.queries, "prompt": t.prompt, "model": t.model,
+                                             "images": len(t.images), "status": t.finished_status}
+                                      for t in tasks.values()}}
+
+    @app.post("/_sim/reset")
+    async def reset():
+        tasks.clear()
+        counters.update(submits=0, queries=0)
+        return {"ok": True}
+
+    @app.get("/_sim/health")
+    async def health():
+        return {"ok": True}
+
+    return app
