@@ -43,6 +43,7 @@ def main() -> None:
             "  Sign in as:   %s / %s  (%d credits)\n  Data:         %s\nPress Ctrl-C to stop.",
             webui.url, webui.url, ADMIN_EMAIL, ADMIN_PASSWORD, admin.balance(), data_dir,
         )
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     finally:
         webui.stop()

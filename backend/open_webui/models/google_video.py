@@ -100,7 +100,7 @@ class GoogleVideoTask(Base):
     completed_at = Column(BigInteger, nullable=True)
 
     __table_args__ = (
-        Index("ix_google_video_tasks_user_created", "user_id", "created_at"),
+        Index("ix_google_video_tasks_user_id", "user_id", "id"),
         Index("ix_google_video_tasks_due", "status", "next_poll_at"),
     )
 
@@ -338,7 +338,7 @@ class GoogleVideoTaskTable:
             rows = await db.scalars(
                 select(GoogleVideoTask)
                 .where(*conditions)
-                .order_by(GoogleVideoTask.created_at.desc(), GoogleVideoTask.id.desc())
+                .order_by(GoogleVideoTask.id.desc())
                 .offset(offset)
                 .limit(limit)
             )

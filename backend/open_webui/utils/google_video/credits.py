@@ -132,9 +132,9 @@ async def adjust(user_id: str, amount: int, reason: str, actor_id: str, db: Opti
             )
         ).scalar_one_or_none()
         if new_balance is None:
-            row = await _balance_row(db, user_id)
+            balance = await get_balance(user_id, db)
             await db.rollback()
-            raise InsufficientCredits(row.balance if row else 0, -amount)
+            raise InsufficientCredits(balance, -amount)
         _ledger_entry(db, user_id, amount, new_balance, "grant" if amount > 0 else "deduct", reason, actor_id=actor_id)
         await db.commit()
         return new_balance

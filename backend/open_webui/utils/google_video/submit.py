@@ -5,7 +5,8 @@ function either leaves an accepted relay task or a FAILURE with the credits refu
 """
 
 import logging
-import uuid
+import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
@@ -21,15 +22,22 @@ from open_webui.models.google_video import (
 )
 from open_webui.utils.google_video import catalog, credits, images, lifecycle
 from open_webui.utils.google_video.relay_client import RelayError
-from open_webui.utils.google_video.runtime import GoogleVideoRuntime
+from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
 
 log = logging.getLogger(__name__)
 
 MAX_PROMPT_CHARS = 2500
 ASPECT_RATIOS = ("16:9", "9:16")
-# The submitter holds the task this long; after it, the poller treats the submit as interrupted.
-SUBMIT_LEASE_SECONDS = 120
+# The submitter holds the task this long (well past the relay timeout); after it, the poller
+# treats the submit as interrupted by a crash and refunds it.
+SUBMIT_LEASE_SECONDS = int(2 * RELAY_TIMEOUT_SECONDS + 10)
 FIRST_POLL_DELAY_SECONDS = 2
+
+
+def new_task_id() -> str:
+    """32 hex chars that sort by creation time (microseconds, then random), so newest-first
+    listings are stable even for tasks created within the same second."""
+    return f"{time.time_ns() // 1000:014x}{secrets.token_hex(9)}"
 
 
 class SubmitError(Exception):
@@ -145,7 +153,7 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
     enhance = config.default_enhance_prompt if req.enhance_prompt is None else req.enhance_prompt
     price = config.price_of(model.id)
 
-    task_id = uuid.uuid4().hex
+    task_id = new_task_id()
     created = now()
     async with get_async_db() as db:
         try:

@@ -68,7 +68,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
         sa.Column("completed_at", sa.BigInteger(), nullable=True),
     )
-    op.create_index("ix_google_video_tasks_user_created", "google_video_tasks", ["user_id", "created_at"])
+    op.create_index("ix_google_video_tasks_user_id", "google_video_tasks", ["user_id", "id"])
     op.create_index("ix_google_video_tasks_due", "google_video_tasks", ["status", "next_poll_at"])
     op.create_table(
         "google_video_balances",
