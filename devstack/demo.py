@@ -19,6 +19,7 @@ DEMO_CREDITS = 1000
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     data_dir = Path(os.environ.get("DATA_DIR", ROOT / ".data" / "demo"))
     port = int(os.environ.get("PORT", "8080"))
     key_file = data_dir / "simulator.key"
