@@ -57,6 +57,7 @@ class GoogleVideoConfig(Base):
     max_concurrent_tasks = Column(Integer, nullable=False, default=3)
     task_timeout_seconds = Column(Integer, nullable=False, default=1800)
     poll_interval_seconds = Column(Integer, nullable=False, default=5)
+    relay_max_requests_per_second = Column(Integer, nullable=False, default=20)
     updated_at = Column(BigInteger, nullable=False)
     updated_by = Column(Text, nullable=True)
 
@@ -88,6 +89,7 @@ class GoogleVideoTask(Base):
     fail_reason = Column(Text, nullable=True)
     credits_cost = Column(Integer, nullable=False)
     credits_refunded = Column(Integer, nullable=False, default=0)
+    idempotency_key = Column(String(128), nullable=True)  # client's key: a repeated submit returns this task
     # Scheduling: the poller leases a due task so exactly one worker polls it at a time.
     next_poll_at = Column(BigInteger, nullable=False)
     deadline_at = Column(BigInteger, nullable=False)
@@ -102,6 +104,7 @@ class GoogleVideoTask(Base):
     __table_args__ = (
         Index("ix_google_video_tasks_user_id", "user_id", "id"),
         Index("ix_google_video_tasks_due", "status", "next_poll_at"),
+        UniqueConstraint("user_id", "idempotency_key", name="uq_google_video_tasks_idempotency"),
     )
 
 
@@ -176,6 +179,7 @@ class GoogleVideoConfigModel(BaseModel):
     max_concurrent_tasks: int = 3
     task_timeout_seconds: int = 1800
     poll_interval_seconds: int = 5
+    relay_max_requests_per_second: int = 20
     updated_at: int = 0
     updated_by: Optional[str] = None
 
@@ -217,6 +221,7 @@ class GoogleVideoTaskModel(BaseModel):
     fail_reason: Optional[str] = None
     credits_cost: int
     credits_refunded: int
+    idempotency_key: Optional[str] = None
     next_poll_at: int
     deadline_at: int
     poll_count: int
@@ -253,6 +258,7 @@ class GoogleVideoTaskModel(BaseModel):
             "credits_cost": self.credits_cost,
             "credits_refunded": self.credits_refunded,
             "refunded": self.credits_refunded > 0,
+            "idempotency_key": self.idempotency_key,
             "cloud_upload_status": self.cloud_upload_status,
             "cloud_video_url": self.cloud_video_url,
             "created_at": self.created_at,
@@ -355,6 +361,39 @@ class GoogleVideoTaskTable:
             )
             await db.commit()
             return result.rowcount == 1
+
+
+    async def find_by_idempotency_key(
+        self, user_id: str, key: str, db: Optional[AsyncSession] = None
+    ) -> Optional[GoogleVideoTaskModel]:
+        async with get_async_db_context(db) as db:
+            row = await db.scalar(
+                select(GoogleVideoTask).where(GoogleVideoTask.user_id == user_id, GoogleVideoTask.idempotency_key == key)
+            )
+            return GoogleVideoTaskModel.model_validate(row) if row else None
+
+    async def stats(self, since: int, db: Optional[AsyncSession] = None) -> dict[str, Any]:
+        """Operational view for admins: tasks by state, the oldest unfinished one, recent refunds."""
+        async with get_async_db_context(db) as db:
+            by_status = dict((await db.execute(
+                select(GoogleVideoTask.status, func.count()).group_by(GoogleVideoTask.status))).all())
+            oldest = await db.scalar(
+                select(GoogleVideoTask).where(GoogleVideoTask.status.in_(UNFINISHED_STATUSES))
+                .order_by(GoogleVideoTask.created_at, GoogleVideoTask.id).limit(1))
+            refunds, refunded = (await db.execute(
+                select(func.count(), func.coalesce(func.sum(GoogleVideoCredit.amount), 0))
+                .where(GoogleVideoCredit.kind == "refund", GoogleVideoCredit.created_at >= since))).one()
+            return {
+                "by_status": by_status,
+                "unfinished": sum(n for s, n in by_status.items() if s in UNFINISHED_STATUSES),
+                "oldest_unfinished": None if oldest is None else {
+                    "id": oldest.id, "user_id": oldest.user_id, "status": oldest.status, "model": oldest.model,
+                    "created_at": oldest.created_at, "age_seconds": now() - oldest.created_at,
+                },
+                "refunds_since": since,
+                "refund_count": int(refunds),
+                "refunded_credits": int(refunded),
+            }
 
 
 class GoogleVideoUploadTable:

@@ -144,6 +144,11 @@ async def test_connection(
     return {"success": result.ok, "status": result.kind, "message": result.message}
 
 
+@router.get("/admin/stats")
+async def admin_stats(user=Depends(get_admin_user)):
+    return {"success": True, **await GoogleVideoTasks.stats(since=now() - 24 * 3600)}
+
+
 @router.post("/credits/adjust")
 async def adjust_credits(form: CreditAdjustForm, user=Depends(get_admin_user)):
     if await Users.get_user_by_id(form.user_id) is None:
@@ -205,13 +210,14 @@ async def _submit(runtime: GoogleVideoRuntime, user, req: SubmitRequest) -> dict
 @router.post("/text-to-video")
 async def text_to_video(form: TextToVideoForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
     return await _submit(runtime, user, SubmitRequest(
-        "text_to_video", form.prompt, form.model, form.enhance_prompt, [], form.aspect_ratio))
+        "text_to_video", form.prompt, form.model, form.enhance_prompt, [], form.aspect_ratio, form.idempotency_key))
 
 
 @router.post("/image-to-video")
 async def image_to_video(form: ImageToVideoForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
     return await _submit(runtime, user, SubmitRequest(
-        "image_to_video", form.prompt, form.model, form.enhance_prompt, form.images, form.aspect_ratio))
+        "image_to_video", form.prompt, form.model, form.enhance_prompt, form.images, form.aspect_ratio,
+        form.idempotency_key))
 
 
 @router.post("/upload-image")

@@ -34,6 +34,7 @@ class ConfigForm(BaseModel):
     max_concurrent_tasks: int = Field(3, ge=1, le=100)
     task_timeout_seconds: int = Field(1800, ge=5, le=7 * 24 * 3600)
     poll_interval_seconds: int = Field(5, ge=1, le=300)
+    relay_max_requests_per_second: int = Field(20, ge=0, le=10_000)  # 0 = no cap
 
     @field_validator("base_url")
     @classmethod
@@ -110,6 +111,8 @@ class TextToVideoForm(BaseModel):
     model: Optional[str] = Field(None, max_length=100)
     enhance_prompt: Optional[bool] = None
     aspect_ratio: Optional[str] = Field(None, max_length=10)
+    # Repeating a submit with the same key returns the first task and charges nothing more.
+    idempotency_key: Optional[str] = Field(None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
 
 
 class ImageToVideoForm(TextToVideoForm):

@@ -24,6 +24,9 @@ DOWNLOAD_LEASE_SECONDS = 900
 BATCH = 100
 CONCURRENCY = 16
 MAX_BACKOFF_SECONDS = 300
+# Past its deadline a task is refunded only once the relay confirms it is not done; while the
+# relay cannot be reached we keep asking this much longer before refunding anyway.
+TIMEOUT_VERIFY_GRACE_SECONDS = 120
 
 
 def next_interval(base: int, poll_count: int) -> float:
@@ -131,14 +134,16 @@ class TaskPoller:
                 await self.runtime.notify(updated)
 
     async def _relay_error(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, error: RelayError) -> None:
-        if now() >= task.deadline_at:
+        give_up_at = task.deadline_at + TIMEOUT_VERIFY_GRACE_SECONDS
+        if now() >= give_up_at:
             await self._timed_out(task, config, error.message)
             return
         if task.error_streak == 0:  # once per streak, not per poll
             log.warning("google video task %s: relay poll failed (%s), retrying with backoff", task.id, error.message)
+        next_poll = now() + round(error_backoff(config.poll_interval_seconds, task.error_streak))
         await lifecycle.record_poll(task.id, self.runtime.worker_id, dict(
             error_streak=task.error_streak + 1,
-            next_poll_at=now() + round(error_backoff(config.poll_interval_seconds, task.error_streak)),
+            next_poll_at=min(next_poll, give_up_at) if now() >= task.deadline_at else next_poll,
         ))
 
     async def _timed_out(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, last_error: str = "") -> None:

@@ -8,7 +8,7 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any, Literal, Optional
+from typing import Any, Awaitable, Callable, Literal, Optional
 
 import httpx
 
@@ -158,8 +158,10 @@ def _error_for_status(resp: httpx.Response) -> RelayError:
 class RelayClient:
     """One relay endpoint and key; shares the app's httpx client for connection reuse."""
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str, api_key: str, timeout: float = 30.0):
+    def __init__(self, http: httpx.AsyncClient, base_url: str, api_key: str, timeout: float = 30.0,
+                 pace_queries: Optional[Callable[[], Awaitable[None]]] = None):
         self._http = http
+        self._pace_queries = pace_queries  # user submits are never delayed; status polls are
         self._base_url = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
         self._timeout = timeout
@@ -195,6 +197,8 @@ class RelayClient:
         return data.strip()
 
     async def query(self, external_task_id: str) -> RelayTaskStatus:
+        if self._pace_queries is not None:
+            await self._pace_queries()
         return parse_task_status(await self._request("GET", QUERY_PATH.format(task_id=external_task_id)))
 
     async def probe(self) -> ProbeResult:

@@ -1,8 +1,10 @@
 """Process-wide resources of the module: one HTTP client, the storage, this worker's identity and
 the push channel to browsers. Created in the app's lifespan, closed on shutdown."""
 
+import asyncio
 import logging
 import os
+import time
 import socket
 import uuid
 from pathlib import Path
@@ -19,6 +21,24 @@ RELAY_TIMEOUT_SECONDS = float(os.environ.get("GOOGLE_VIDEO_RELAY_TIMEOUT_SECONDS
 PROGRESS_EVENT = "google-video:progress"
 
 
+class RequestPacer:
+    """Spaces relay requests of this process to at most `per_second` (0 = no cap)."""
+
+    def __init__(self):
+        self._next_slot = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self, per_second: int) -> None:
+        if per_second <= 0:
+            return
+        async with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + 1.0 / per_second
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
 class GoogleVideoRuntime:
     def __init__(self, data_dir: Path):
         self.worker_id = f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -28,9 +48,13 @@ class GoogleVideoRuntime:
             trust_env=False,
         )
         self.storage = LocalStorage(data_dir / "google_video")
+        self.poll_pacer = RequestPacer()
 
     def relay_client(self, config: GoogleVideoConfigModel) -> RelayClient:
-        return RelayClient(self.http, config.base_url, config.api_key, timeout=RELAY_TIMEOUT_SECONDS)
+        return RelayClient(
+            self.http, config.base_url, config.api_key, timeout=RELAY_TIMEOUT_SECONDS,
+            pace_queries=lambda: self.poll_pacer.wait(config.relay_max_requests_per_second),
+        )
 
     async def notify(self, task: GoogleVideoTaskModel) -> None:
         """Push the task's new state to its owner's browser tabs (socket.io room user:{id})."""

@@ -10,12 +10,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
+from sqlalchemy.exc import IntegrityError
+
 from open_webui.internal.db import get_async_db
 from open_webui.models.google_video import (
     GoogleVideoConfigModel,
     GoogleVideoConfigs,
     GoogleVideoTask,
     GoogleVideoTaskModel,
+    GoogleVideoTasks,
     GoogleVideoUploadModel,
     GoogleVideoUploads,
     now,
@@ -55,6 +58,7 @@ class SubmitRequest:
     enhance_prompt: Optional[bool]
     images: list[str] = field(default_factory=list)
     aspect_ratio: Optional[str] = None
+    idempotency_key: Optional[str] = None
 
 
 def _check_service(config: GoogleVideoConfigModel) -> None:
@@ -141,11 +145,21 @@ async def _resolve_images(runtime: GoogleVideoRuntime, user_id: str, refs: list[
     return kept, relay_values
 
 
+def _replay(task: GoogleVideoTaskModel, req: SubmitRequest, model_id: str, prompt: str) -> GoogleVideoTaskModel:
+    if (task.task_type, task.model, task.prompt) != (req.task_type, model_id, prompt):
+        raise SubmitError(409, "This idempotency key was already used for a different request.")
+    return task
+
+
 async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequest) -> GoogleVideoTaskModel:
     config = await GoogleVideoConfigs.get()
     _check_service(config)
     model = _check_model(req, config)
     prompt = _check_prompt(req.prompt)
+    if req.idempotency_key:
+        previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, req.idempotency_key)
+        if previous is not None:
+            return _replay(previous, req, model.id, prompt)
     _check_image_count(model, len(req.images))
     if req.aspect_ratio is not None and req.aspect_ratio not in ASPECT_RATIOS:
         raise SubmitError(400, f"Aspect ratio must be one of {', '.join(ASPECT_RATIOS)}.")
@@ -172,9 +186,18 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
                 next_poll_at=created + SUBMIT_LEASE_SECONDS, deadline_at=created + config.task_timeout_seconds,
                 lease_owner=runtime.worker_id, lease_until=created + SUBMIT_LEASE_SECONDS,
                 poll_count=0, error_streak=0, created_at=created, updated_at=created,
+                idempotency_key=req.idempotency_key,
             )
         )
-        await db.commit()
+        try:
+            await db.commit()
+        except IntegrityError:
+            # A concurrent submit with the same idempotency key won; nothing of ours was kept.
+            await db.rollback()
+            previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, req.idempotency_key or "")
+            if previous is None:
+                raise
+            return _replay(previous, req, model.id, prompt)
 
     payload = {"prompt": prompt, "model": model.id, "enhance_prompt": enhance}
     if relay_images:

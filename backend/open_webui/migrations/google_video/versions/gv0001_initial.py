@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("max_concurrent_tasks", sa.Integer(), nullable=False),
         sa.Column("task_timeout_seconds", sa.Integer(), nullable=False),
         sa.Column("poll_interval_seconds", sa.Integer(), nullable=False),
+        sa.Column("relay_max_requests_per_second", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
         sa.Column("updated_by", sa.Text(), nullable=True),
     )
@@ -58,6 +59,7 @@ def upgrade() -> None:
         sa.Column("fail_reason", sa.Text(), nullable=True),
         sa.Column("credits_cost", sa.Integer(), nullable=False),
         sa.Column("credits_refunded", sa.Integer(), nullable=False),
+        sa.Column("idempotency_key", sa.String(128), nullable=True),
         sa.Column("next_poll_at", sa.BigInteger(), nullable=False),
         sa.Column("deadline_at", sa.BigInteger(), nullable=False),
         sa.Column("lease_owner", sa.String(64), nullable=True),
@@ -67,6 +69,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", sa.BigInteger(), nullable=False),
         sa.Column("completed_at", sa.BigInteger(), nullable=True),
+        sa.UniqueConstraint("user_id", "idempotency_key", name="uq_google_video_tasks_idempotency"),
     )
     op.create_index("ix_google_video_tasks_user_id", "google_video_tasks", ["user_id", "id"])
     op.create_index("ix_google_video_tasks_due", "google_video_tasks", ["status", "next_poll_at"])
