@@ -15,4 +15,5 @@ serve: setup
 	bash scripts/serve.sh
 
 test: setup
+	@if [ "$${GV_TEST_DATABASES:-sqlite,postgresql}" != sqlite ]; then bash scripts/system-deps.sh; fi
 	$(PY) -m pytest tests -q

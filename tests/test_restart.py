@@ -1,5 +1,6 @@
-"""kill -9 of the server with tasks in flight: after a restart every task resumes from the
-database, nothing is submitted to the relay twice and the ledger stays exact."""
+"""kill -9 of the server with 50 tasks in flight: after a restart every task resumes from the
+database within one poll interval, nothing is submitted to the relay twice and the ledger stays
+exact."""
 
 import threading
 import time
@@ -7,25 +8,28 @@ import uuid
 
 import httpx
 
-from conftest import assert_ledger_consistent
+from conftest import assert_ledger_consistent, database_url_of, server_env
 from devstack.api import configure, grant, signup
 from devstack.processes import WebUI
 
-RELAY_TIMEOUT = "2"  # submit lease = 2 * 2 + 10 = 14 s
+TASKS = 50
+POLL_INTERVAL = 3  # 50 tasks at the default cap of 20 relay requests/s take 2.5 s
+# Leases last the relay timeout + 10 s = 12 s, less than a restart takes, so no task waits on one.
+ENV = {"GOOGLE_VIDEO_RELAY_TIMEOUT_SECONDS": "2"}
 
 
-def test_kill_and_restart_resumes_tasks(tmp_path, sim):
-    env = {"GOOGLE_VIDEO_POLL_TICK_SECONDS": "0.3", "GOOGLE_VIDEO_RELAY_TIMEOUT_SECONDS": RELAY_TIMEOUT}
-    first = WebUI(tmp_path / "data", env=env).start()
+def test_kill_9_with_50_tasks_in_flight_and_restart(tmp_path, sim, new_database):
+    first = WebUI(tmp_path / "data", env=server_env(new_database(), **ENV)).start()
     marker = uuid.uuid4().hex[:8]
     try:
         admin = signup(first.url, "Admin", "admin@example.com", "admin-password-1")
-        configure(admin, sim.url, sim.api_key, max_concurrent_tasks=20)
-        grant(admin, admin.id, 1000)
-        ids = [admin.ok("POST", "/text-to-video", json={"prompt": f"{marker}-{i} [sim:seconds=8]", "model": "veo3-fast"})["task"]["id"]
-               for i in range(6)]
-        # One submit is still waiting for the relay when the server dies.
-        def submit_until_killed():
+        configure(admin, sim.url, sim.api_key, max_concurrent_tasks=100, poll_interval_seconds=POLL_INTERVAL)
+        grant(admin, admin.id, 10_000)
+        ids = [admin.ok("POST", "/text-to-video", json={"prompt": f"{marker}-{i} [sim:seconds=40]", "model": "veo3-fast"})["task"]["id"]
+               for i in range(TASKS)]
+        time.sleep(2)  # let the poller work on them
+
+        def submit_until_killed():  # one submit is still waiting for the relay when the server dies
             try:
                 httpx.post(f"{first.url}/api/v1/google-video/text-to-video",
                            headers={"Authorization": f"Bearer {admin.token}"},
@@ -33,25 +37,32 @@ def test_kill_and_restart_resumes_tasks(tmp_path, sim):
             except httpx.HTTPError:
                 pass  # expected: the server is killed mid-request
 
-        hanging = threading.Thread(target=submit_until_killed, daemon=True)
-        hanging.start()
+        threading.Thread(target=submit_until_killed, daemon=True).start()
         time.sleep(0.8)
     finally:
         first.kill()
+    killed_at = time.time()
 
-    second = WebUI(tmp_path / "data", port=first.port, env=env).start()
+    second = WebUI(tmp_path / "data", port=first.port, env=first.extra_env).start()
+    ready_at = time.time()
     try:
         for task_id in ids:
-            assert admin.wait_task(task_id, timeout=60)["status"] == "SUCCESS"
-        history = admin.ok("GET", "/history", params={"limit": 50})["tasks"]
+            assert admin.wait_task(task_id, timeout=90)["status"] == "SUCCESS"
+        history = admin.ok("GET", "/history", params={"limit": 100})["tasks"]
         interrupted = [t for t in history if t["prompt"].startswith(f"{marker}-interrupted")]
         assert len(interrupted) == 1
         done = admin.wait_task(interrupted[0]["id"], timeout=40)
         assert done["status"] == "FAILURE" and "interrupted" in done["fail_reason"] and done["refunded"]
+
+        relay_tasks = [t for t in sim.stats()["tasks"].values() if t["prompt"].startswith(marker)]
         # Exactly one relay submit per task: the restart re-polled, it did not resubmit.
-        prompts = [t["prompt"] for t in sim.stats()["tasks"].values() if t["prompt"].startswith(marker)]
-        assert sorted(p for p in prompts if "interrupted" not in p) == sorted(f"{marker}-{i} [sim:seconds=8]" for i in range(6))
-        assert admin.balance() == 1000 - 6 * 80
+        assert sorted(t["prompt"] for t in relay_tasks if "interrupted" not in t["prompt"]) == \
+            sorted(f"{marker}-{i} [sim:seconds=40]" for i in range(TASKS))
+        # Every task was polled again within one poll interval (+ one poller tick) of the restart.
+        resumed_after = [min(q for q in t["query_times"] if q > killed_at) - ready_at
+                         for t in relay_tasks if "interrupted" not in t["prompt"]]
+        assert max(resumed_after) <= POLL_INTERVAL + 1, sorted(resumed_after)[-5:]
+        assert admin.balance() == 10_000 - TASKS * 80
     finally:
         second.stop()
-    assert_ledger_consistent(tmp_path / "data" / "webui.db")
+    assert_ledger_consistent(database_url_of(second))

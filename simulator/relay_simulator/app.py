@@ -36,6 +36,7 @@ class SimTask:
     images: list
     submitted_at: float
     queries: int = 0  # every GET, including the ones answered with a fault
+    query_times: list = field(default_factory=list)
     good_queries: int = 0
     finished_status: Optional[str] = None
     video: Optional[bytes] = None
@@ -124,6 +125,7 @@ def create_app(api_key: str) -> FastAPI:
         if task is None:
             return _envelope_error(400, "task_not_exist", "task_not_exist")
         task.queries += 1
+        task.query_times.append(time.time())
         counters["queries"] += 1
         s = task.scenario
         if s.query_delay:
@@ -172,7 +174,8 @@ def create_app(api_key: str) -> FastAPI:
 
     @app.get("/_sim/stats")
     async def stats():
-        return {**counters, "tasks": {t.id: {"queries": t.queries, "prompt": t.prompt, "model": t.model,
+        return {**counters, "tasks": {t.id: {"queries": t.queries, "query_times": t.query_times,
+                                             "prompt": t.prompt, "model": t.model,
                                              "images": len(t.images), "status": t.finished_status}
                                       for t in tasks.values()}}
 

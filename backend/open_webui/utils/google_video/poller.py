@@ -13,14 +13,15 @@ from typing import Optional
 from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoConfigs, GoogleVideoTaskModel, now
 from open_webui.utils.google_video import lifecycle
 from open_webui.utils.google_video.relay_client import RelayError, RelayTaskStatus
-from open_webui.utils.google_video.runtime import GoogleVideoRuntime
+from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
 from open_webui.utils.google_video.storage import VideoFetchError
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = float(os.environ.get("GOOGLE_VIDEO_POLL_TICK_SECONDS", "1"))
-LEASE_SECONDS = 90
-DOWNLOAD_LEASE_SECONDS = 900
+# A poll is one relay request, so a lease a little longer than the relay timeout is never lost
+# by a live worker, and a killed worker's tasks come back shortly after.
+LEASE_SECONDS = int(RELAY_TIMEOUT_SECONDS + 10)
 BATCH = 100
 CONCURRENCY = 16
 MAX_BACKOFF_SECONDS = 300
@@ -160,17 +161,18 @@ class TaskPoller:
             await self._finished(await lifecycle.finish_failure(
                 task.id, "The video service reported success but returned no video.", owner))
             return
-        if not await lifecycle.extend_lease(task.id, owner, now() + DOWNLOAD_LEASE_SECONDS):
-            return
+        renewal = asyncio.create_task(self._keep_lease(task.id))
         try:
             stored = await self.runtime.storage.copy_video_from_url(self.runtime.http, status.video_url, task.id)
         except VideoFetchError as e:
             if e.permanent:
                 await self._finished(await lifecycle.finish_failure(
                     task.id, f"The video service reported success but the video could not be retrieved: {e}", owner))
-                return
-            await self._relay_error(task, config, RelayError("unreachable", str(e)))
+            else:
+                await self._relay_error(task, config, RelayError("unreachable", str(e)))
             return
+        finally:
+            renewal.cancel()
         delivered = await lifecycle.finish_success(task.id, owner, dict(
             relay_status=status.raw_status, video_url=status.video_url, video_path=stored.key, video_size=stored.size,
             video_duration=stored.duration_ms, poll_count=task.poll_count + 1, error_streak=0, **_relay_times(status),
@@ -178,6 +180,13 @@ class TaskPoller:
         if delivered is None:  # lost the lease meanwhile; the new holder stores its own copy
             self.runtime.storage.delete(stored.key)
         await self._finished(delivered)
+
+    async def _keep_lease(self, task_id: str) -> None:
+        """Renew the lease while a long download runs, so no other worker starts a second copy."""
+        while True:
+            await asyncio.sleep(LEASE_SECONDS / 3)
+            if not await lifecycle.extend_lease(task_id, self.runtime.worker_id, now() + LEASE_SECONDS):
+                return
 
     async def _finished(self, task: Optional[GoogleVideoTaskModel]) -> None:
         if task is not None:
