@@ -71,6 +71,7 @@ def mount_module() -> None:
             runtime = GoogleVideoRuntime(Path(DATA_DIR))
             poller = TaskPoller(runtime)
             a.state.google_video_runtime = runtime
+            a.state.google_video_poller = poller
             poller.start()
             log.info("google video module started (worker %s)", runtime.worker_id)
             try:
@@ -78,6 +79,7 @@ def mount_module() -> None:
             finally:
                 await poller.stop()
                 a.state.google_video_runtime = None
+                a.state.google_video_poller = None
                 await runtime.close()
 
     app.router.lifespan_context = lifespan

@@ -5,6 +5,7 @@ The balance row and the ledger always change in the same transaction (see
 utils/google_video/credits.py), so balance == sum(ledger.amount) for every user.
 """
 
+import math
 import time
 from typing import Any, Optional
 
@@ -35,6 +36,11 @@ TERMINAL_STATUSES = ("SUCCESS", "FAILURE")
 
 def now() -> int:
     return int(time.time())
+
+
+def due_in(seconds: float) -> int:
+    """The first whole second at least `seconds` from now (rounding down could poll early)."""
+    return math.ceil(time.time() + seconds)
 
 
 ####################

@@ -145,8 +145,13 @@ async def test_connection(
 
 
 @router.get("/admin/stats")
-async def admin_stats(user=Depends(get_admin_user)):
-    return {"success": True, **await GoogleVideoTasks.stats(since=now() - 24 * 3600)}
+async def admin_stats(request: Request, user=Depends(get_admin_user)):
+    poller = getattr(request.app.state, "google_video_poller", None)
+    return {
+        "success": True,
+        **await GoogleVideoTasks.stats(since=now() - 24 * 3600),
+        "this_worker": {"id": poller.runtime.worker_id, "polls": poller.polls_done} if poller else None,
+    }
 
 
 @router.post("/credits/adjust")

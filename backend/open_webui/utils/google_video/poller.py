@@ -10,7 +10,7 @@ import os
 import random
 from typing import Optional
 
-from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoConfigs, GoogleVideoTaskModel, now
+from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoConfigs, GoogleVideoTaskModel, due_in, now
 from open_webui.utils.google_video import lifecycle
 from open_webui.utils.google_video.relay_client import RelayError, RelayTaskStatus
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
@@ -47,6 +47,7 @@ class TaskPoller:
         self._loop_task: Optional[asyncio.Task] = None
         self._in_flight: set[asyncio.Task] = set()
         self._semaphore = asyncio.Semaphore(CONCURRENCY)
+        self.polls_done = 0  # relay status queries by this worker, for the admin stats
 
     def start(self) -> None:
         self._loop_task = asyncio.create_task(self._run(), name="google-video-poller")
@@ -95,7 +96,7 @@ class TaskPoller:
                 await self.poll_task(task, config)
             except Exception:
                 log.exception("google video task %s: poll failed unexpectedly; retrying later", task.id)
-                await lifecycle.record_poll(task.id, self.runtime.worker_id, dict(next_poll_at=now() + MAX_BACKOFF_SECONDS // 5))
+                await lifecycle.record_poll(task.id, self.runtime.worker_id, dict(next_poll_at=due_in(MAX_BACKOFF_SECONDS / 5)))
 
     async def poll_task(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel) -> None:
         owner = self.runtime.worker_id
@@ -104,6 +105,7 @@ class TaskPoller:
             await self._finished(await lifecycle.finish_failure(
                 task.id, "The submission was interrupted (server restart) before the relay confirmed it.", owner))
             return
+        self.polls_done += 1
         try:
             status = await self.runtime.relay_client(config).query(task.external_task_id)
         except RelayError as e:
@@ -122,7 +124,7 @@ class TaskPoller:
             values = dict(
                 poll_count=task.poll_count + 1,
                 error_streak=0,
-                next_poll_at=now() + round(next_interval(config.poll_interval_seconds, task.poll_count + 1)),
+                next_poll_at=due_in(next_interval(config.poll_interval_seconds, task.poll_count + 1)),
                 relay_status=status.raw_status,
             )
             if status.status != "UNKNOWN":  # UNKNOWN from new-api relays: keep what we knew
@@ -141,7 +143,7 @@ class TaskPoller:
             return
         if task.error_streak == 0:  # once per streak, not per poll
             log.warning("google video task %s: relay poll failed (%s), retrying with backoff", task.id, error.message)
-        next_poll = now() + round(error_backoff(config.poll_interval_seconds, task.error_streak))
+        next_poll = due_in(error_backoff(config.poll_interval_seconds, task.error_streak))
         await lifecycle.record_poll(task.id, self.runtime.worker_id, dict(
             error_streak=task.error_streak + 1,
             next_poll_at=min(next_poll, give_up_at) if now() >= task.deadline_at else next_poll,

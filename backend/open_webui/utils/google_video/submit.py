@@ -21,6 +21,7 @@ from open_webui.models.google_video import (
     GoogleVideoTasks,
     GoogleVideoUploadModel,
     GoogleVideoUploads,
+    due_in,
     now,
 )
 from open_webui.utils.google_video import catalog, credits, images, lifecycle
@@ -217,7 +218,7 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
         # rather than leaving the user charged until the submit lease runs out.
         await lifecycle.finish_failure(task_id, "The submission was interrupted before the relay answered.")
         raise
-    task = await lifecycle.mark_submitted(task_id, external_id, now() + min(FIRST_POLL_DELAY_SECONDS, config.poll_interval_seconds))
+    task = await lifecycle.mark_submitted(task_id, external_id, due_in(min(FIRST_POLL_DELAY_SECONDS, config.poll_interval_seconds)))
     if task is None:  # the submit lease expired while waiting for the relay
         log.error("google video task %s was accepted by the relay as %s after its submit lease expired", task_id, external_id)
         raise SubmitError(504, "The video service answered too late; the task was cancelled and your credits refunded.")
