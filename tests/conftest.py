@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
-import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from devstack.api import add_user, configure, signup  # noqa: E402
 from devstack.processes import Simulator, WebUI  # noqa: E402
+from ledger_invariants import assert_ledger_consistent  # noqa: E402
 
 POLL_TICK_SECONDS = "0.3"
 # The whole suite runs once per database; GV_TEST_DATABASES=sqlite runs only SQLite.
@@ -90,37 +90,6 @@ def user(admin, configured):
 @pytest.fixture
 def other_user(admin, configured):
     return add_user(admin)
-
-
-def assert_ledger_consistent(database_url: str) -> None:
-    """For every user: balance == sum(ledger); active_tasks == unfinished tasks; one charge and at
-    most one refund per task, and a refund only for a failed task."""
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            _check_ledger(lambda sql: conn.execute(sa.text(sql)).all())
-    finally:
-        engine.dispose()
-
-
-def _check_ledger(query) -> None:
-    balances = dict(query("SELECT user_id, balance FROM google_video_balances"))
-    sums = dict(query("SELECT user_id, SUM(amount) FROM google_video_credits GROUP BY user_id"))
-    assert balances == {u: s for u, s in sums.items()}, (balances, sums)
-    assert all(b >= 0 for b in balances.values())
-    active = dict(query("SELECT user_id, active_tasks FROM google_video_balances"))
-    unfinished = dict(query(
-        "SELECT user_id, COUNT(*) FROM google_video_tasks WHERE status NOT IN ('SUCCESS','FAILURE') GROUP BY user_id"))
-    assert {u: n for u, n in active.items() if n} == unfinished
-    per_task = query(
-        """SELECT t.id, t.status, t.credits_cost, t.credits_refunded,
-                  (SELECT COUNT(*) FROM google_video_credits c WHERE c.task_id = t.id AND c.kind = 'charge'),
-                  (SELECT COALESCE(SUM(amount), 0) FROM google_video_credits c WHERE c.task_id = t.id AND c.kind = 'refund')
-           FROM google_video_tasks t""")
-    for task_id, status, cost, refunded, charges, refund_sum in per_task:
-        assert charges == 1, f"task {task_id} has {charges} charge entries"
-        assert refund_sum == refunded, f"task {task_id}: refunded {refunded} but ledger says {refund_sum}"
-        assert refunded in ((cost,) if status == "FAILURE" else (0,)), f"task {task_id} ({status}) refunded {refunded}"
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from conftest import assert_ledger_consistent, server_env
+from conftest import server_env
+from ledger_invariants import assert_ledger_consistent
 from devstack.api import configure, grant, signup
 from devstack.processes import WebUI
 

@@ -8,7 +8,8 @@ import uuid
 
 import httpx
 
-from conftest import assert_ledger_consistent, database_url_of, server_env
+from conftest import database_url_of, server_env
+from ledger_invariants import assert_ledger_consistent
 from devstack.api import configure, grant, signup
 from devstack.processes import WebUI
 

@@ -152,6 +152,45 @@ def _replay(task: GoogleVideoTaskModel, req: SubmitRequest, model_id: str, promp
     return task
 
 
+async def reserve_task(
+    user_id: str, task_type: str, model_id: str, prompt: str, price: int, max_active: int, timeout_seconds: int,
+    worker_id: str, *, enhance: bool = False, aspect_ratio: Optional[str] = None,
+    input_images: Optional[list[str]] = None, idempotency_key: Optional[str] = None,
+) -> str:
+    """Charge `price` and insert the task (SUBMITTING, leased to this worker) in one transaction.
+
+    Raises SubmitError 402/429 with nothing changed, or IntegrityError for a reused idempotency key.
+    """
+    task_id = new_task_id()
+    created = now()
+    async with get_async_db() as db:
+        try:
+            await credits.reserve_for_task(db, user_id, price, max_active, task_id, f"Video task ({model_id})")
+        except credits.InsufficientCredits as e:
+            await db.rollback()
+            raise SubmitError(402, f"Insufficient credits: your balance is {e.balance} and '{model_id}' costs {price}.")
+        except credits.TooManyActiveTasks as e:
+            await db.rollback()
+            raise SubmitError(429, str(e))
+        db.add(
+            GoogleVideoTask(
+                id=task_id, user_id=user_id, task_type=task_type, status="SUBMITTING", model=model_id,
+                prompt=prompt, enhance_prompt=enhance, aspect_ratio=aspect_ratio, input_images=input_images,
+                progress=0, cloud_upload_status="pending", credits_cost=price, credits_refunded=0,
+                next_poll_at=created + SUBMIT_LEASE_SECONDS, deadline_at=created + timeout_seconds,
+                lease_owner=worker_id, lease_until=created + SUBMIT_LEASE_SECONDS,
+                poll_count=0, error_streak=0, created_at=created, updated_at=created,
+                idempotency_key=idempotency_key,
+            )
+        )
+        try:
+            await db.commit()
+        except IntegrityError:
+            await db.rollback()
+            raise
+    return task_id
+
+
 async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequest) -> GoogleVideoTaskModel:
     config = await GoogleVideoConfigs.get()
     _check_service(config)
@@ -168,37 +207,18 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
     enhance = config.default_enhance_prompt if req.enhance_prompt is None else req.enhance_prompt
     price = config.price_of(model.id)
 
-    task_id = new_task_id()
-    created = now()
-    async with get_async_db() as db:
-        try:
-            await credits.reserve_for_task(db, user_id, price, config.max_concurrent_tasks, task_id, f"Video task ({model.id})")
-        except credits.InsufficientCredits as e:
-            await db.rollback()
-            raise SubmitError(402, f"Insufficient credits: your balance is {e.balance} and '{model.id}' costs {price}.")
-        except credits.TooManyActiveTasks as e:
-            await db.rollback()
-            raise SubmitError(429, str(e))
-        db.add(
-            GoogleVideoTask(
-                id=task_id, user_id=user_id, task_type=req.task_type, status="SUBMITTING", model=model.id,
-                prompt=prompt, enhance_prompt=enhance, aspect_ratio=req.aspect_ratio, input_images=kept_images or None,
-                progress=0, cloud_upload_status="pending", credits_cost=price, credits_refunded=0,
-                next_poll_at=created + SUBMIT_LEASE_SECONDS, deadline_at=created + config.task_timeout_seconds,
-                lease_owner=runtime.worker_id, lease_until=created + SUBMIT_LEASE_SECONDS,
-                poll_count=0, error_streak=0, created_at=created, updated_at=created,
-                idempotency_key=req.idempotency_key,
-            )
+    try:
+        task_id = await reserve_task(
+            user_id, req.task_type, model.id, prompt, price, config.max_concurrent_tasks, config.task_timeout_seconds,
+            runtime.worker_id, enhance=enhance, aspect_ratio=req.aspect_ratio, input_images=kept_images or None,
+            idempotency_key=req.idempotency_key,
         )
-        try:
-            await db.commit()
-        except IntegrityError:
-            # A concurrent submit with the same idempotency key won; nothing of ours was kept.
-            await db.rollback()
-            previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, req.idempotency_key or "")
-            if previous is None:
-                raise
-            return _replay(previous, req, model.id, prompt)
+    except IntegrityError:
+        # A concurrent submit with the same idempotency key won; nothing of ours was kept.
+        previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, req.idempotency_key or "")
+        if previous is None:
+            raise
+        return _replay(previous, req, model.id, prompt)
 
     payload = {"prompt": prompt, "model": model.id, "enhance_prompt": enhance}
     if relay_images:
