@@ -71,3 +71,11 @@ def test_thirty_concurrent_submits_against_a_balance_for_seven(admin, configured
     charges = [e for e in ledger(user) if e["kind"] == "charge"]
     assert len(charges) == 7 and all(e["amount"] == -13 for e in charges)
     ledger_check()
+
+
+def test_a_free_model_works_without_any_credits(admin, configured, user, sim, ledger_check):
+    configure(admin, sim.url, None, model_credits_config={"veo2-fast": 0})
+    task = user.ok("POST", "/text-to-video", json={"prompt": "free [sim:polls=1]", "model": "veo2-fast"})["task"]
+    assert task["credits_cost"] == 0 and user.wait_task(task["id"])["status"] == "SUCCESS"
+    assert user.balance() == 0 and [e["amount"] for e in ledger(user)] == [0]
+    ledger_check()

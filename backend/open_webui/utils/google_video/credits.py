@@ -60,8 +60,18 @@ async def _balance_row(db: AsyncSession, user_id: str) -> Optional[GoogleVideoBa
     return (await db.execute(select(GoogleVideoBalance).where(GoogleVideoBalance.user_id == user_id))).scalar_one_or_none()
 
 
+async def _ensure_balance_row(db: AsyncSession, user_id: str) -> None:
+    insert = pg_insert if db.bind.dialect.name == "postgresql" else sqlite_insert
+    await db.execute(
+        insert(GoogleVideoBalance)
+        .values(user_id=user_id, balance=0, active_tasks=0, updated_at=now())
+        .on_conflict_do_nothing(index_elements=["user_id"])
+    )
+
+
 async def reserve_for_task(db: AsyncSession, user_id: str, price: int, max_active: int, task_id: str, reason: str) -> int:
     """Charge `price` and count one more active task, or raise without changing anything."""
+    await _ensure_balance_row(db, user_id)  # a free model works for a user who never had credits
     new_balance = (
         await db.execute(
             update(GoogleVideoBalance)
@@ -81,10 +91,9 @@ async def reserve_for_task(db: AsyncSession, user_id: str, price: int, max_activ
     ).scalar_one_or_none()
     if new_balance is None:
         row = await _balance_row(db, user_id)
-        balance = row.balance if row else 0
-        if balance < price:
-            raise InsufficientCredits(balance, price)
-        raise TooManyActiveTasks(row.active_tasks if row else 0, max_active)
+        if row.balance < price:
+            raise InsufficientCredits(row.balance, price)
+        raise TooManyActiveTasks(row.active_tasks, max_active)
     _ledger_entry(db, user_id, -price, new_balance, "charge", reason, task_id=task_id)
     return new_balance
 
@@ -116,12 +125,7 @@ async def release_task(db: AsyncSession, user_id: str, task_id: str, refund: int
 async def adjust(user_id: str, amount: int, reason: str, actor_id: str, db: Optional[AsyncSession] = None) -> int:
     """Admin grant (amount > 0) or deduction (amount < 0); a deduction never goes below zero."""
     async with get_async_db_context(db) as db:
-        insert = pg_insert if db.bind.dialect.name == "postgresql" else sqlite_insert
-        await db.execute(
-            insert(GoogleVideoBalance)
-            .values(user_id=user_id, balance=0, active_tasks=0, updated_at=now())
-            .on_conflict_do_nothing(index_elements=["user_id"])
-        )
+        await _ensure_balance_row(db, user_id)
         new_balance = (
             await db.execute(
                 update(GoogleVideoBalance)
