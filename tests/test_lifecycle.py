@@ -125,7 +125,7 @@ def test_poll_errors_are_logged_once_per_streak(webui, funded):
 
 
 def test_progress_is_reported_while_running(funded):
-    task = submit_text(funded, "long [sim:polls=8]")
+    task = submit_text(funded, "long [sim:seconds=6]")
     seen = set()
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -106,15 +106,17 @@ def create_app(api_key: str) -> FastAPI:
             fraction = (time.time() - task.submitted_at) / s.seconds if s.seconds > 0 else 1.0
             done = fraction >= 1.0
         else:
-            fraction = (task.good_queries - 1) / max(1, s.polls - 1)
+            fraction = 0.0
             done = task.good_queries >= s.polls
         if done:
             task.finished_status = "FAILURE" if s.fail else "SUCCESS"
             return task.finished_status, 100
         if task.good_queries <= len(s.statuses):
             return s.statuses[task.good_queries - 1], 0
-        if task.good_queries == 1 and s.seconds is None:
-            return "SUBMITTED", 0
+        if s.seconds is None:
+            # Counting polls is a test device, not a pace: report no progress so clients do not
+            # extrapolate a finish time from it (time-based tasks report real progress).
+            return ("SUBMITTED" if task.good_queries == 1 else "IN_PROGRESS"), 0
         return "IN_PROGRESS", max(1, min(99, int(fraction * 100)))
 
     @app.get("/google/v1/tasks/{task_id}")
