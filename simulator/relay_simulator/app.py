@@ -177,6 +177,8 @@ def create_app(api_key: str) -> FastAPI:
     @app.get("/_sim/stats")
     async def stats():
         return {**counters, "tasks": {t.id: {"queries": t.queries, "query_times": t.query_times,
+                                             "finish_at": t.submitted_at + t.scenario.seconds
+                                             if t.scenario.seconds is not None else None,
                                              "prompt": t.prompt, "model": t.model,
                                              "images": len(t.images), "status": t.finished_status}
                                       for t in tasks.values()}}

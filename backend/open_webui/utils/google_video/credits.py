@@ -71,8 +71,22 @@ async def _ensure_balance_row(db: AsyncSession, user_id: str) -> None:
 
 async def reserve_for_task(db: AsyncSession, user_id: str, price: int, max_active: int, task_id: str, reason: str) -> int:
     """Charge `price` and count one more active task, or raise without changing anything."""
-    await _ensure_balance_row(db, user_id)  # a free model works for a user who never had credits
-    new_balance = (
+    new_balance = await _take(db, user_id, price, max_active)
+    if new_balance is None and price == 0 and await _balance_row(db, user_id) is None:
+        await _ensure_balance_row(db, user_id)  # a free model works for a user who never had credits
+        new_balance = await _take(db, user_id, price, max_active)
+    if new_balance is None:
+        row = await _balance_row(db, user_id)
+        balance = row.balance if row else 0
+        if balance < price:
+            raise InsufficientCredits(balance, price)
+        raise TooManyActiveTasks(row.active_tasks if row else 0, max_active)
+    _ledger_entry(db, user_id, -price, new_balance, "charge", reason, task_id=task_id)
+    return new_balance
+
+
+async def _take(db: AsyncSession, user_id: str, price: int, max_active: int) -> Optional[int]:
+    return (
         await db.execute(
             update(GoogleVideoBalance)
             .where(
@@ -89,13 +103,6 @@ async def reserve_for_task(db: AsyncSession, user_id: str, price: int, max_activ
             .execution_options(synchronize_session=False)
         )
     ).scalar_one_or_none()
-    if new_balance is None:
-        row = await _balance_row(db, user_id)
-        if row.balance < price:
-            raise InsufficientCredits(row.balance, price)
-        raise TooManyActiveTasks(row.active_tasks, max_active)
-    _ledger_entry(db, user_id, -price, new_balance, "charge", reason, task_id=task_id)
-    return new_balance
 
 
 async def release_task(db: AsyncSession, user_id: str, task_id: str, refund: int, reason: str) -> int:

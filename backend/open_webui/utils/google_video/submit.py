@@ -4,13 +4,14 @@ Nothing is charged until every input check has passed; once charged, every way o
 function either leaves an accepted relay task or a FAILURE with the credits refunded.
 """
 
+import asyncio
 import logging
 import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from open_webui.internal.db import get_async_db
 from open_webui.models.google_video import (
@@ -36,6 +37,7 @@ ASPECT_RATIOS = ("16:9", "9:16")
 # treats the submit as interrupted by a crash and refunds it.
 SUBMIT_LEASE_SECONDS = int(2 * RELAY_TIMEOUT_SECONDS + 10)
 FIRST_POLL_DELAY_SECONDS = 2
+DB_BUSY_ATTEMPTS = 3
 
 
 def new_task_id() -> str:
@@ -161,6 +163,22 @@ async def reserve_task(
 
     Raises SubmitError 402/429 with nothing changed, or IntegrityError for a reused idempotency key.
     """
+    for attempt in range(1, DB_BUSY_ATTEMPTS + 1):
+        try:
+            return await _reserve_once(
+                user_id, task_type, model_id, prompt, price, max_active, timeout_seconds, worker_id,
+                enhance, aspect_ratio, input_images, idempotency_key,
+            )
+        except OperationalError as e:  # SQLite under write load: the transaction was rolled back
+            if "locked" not in str(e):
+                raise
+            if attempt == DB_BUSY_ATTEMPTS:
+                raise SubmitError(503, "The server is busy; nothing was charged. Please try again.")
+            await asyncio.sleep(0.1 * attempt)
+
+
+async def _reserve_once(user_id, task_type, model_id, prompt, price, max_active, timeout_seconds, worker_id,
+                        enhance, aspect_ratio, input_images, idempotency_key) -> str:
     task_id = new_task_id()
     created = now()
     async with get_async_db() as db:
@@ -183,11 +201,7 @@ async def reserve_task(
                 idempotency_key=idempotency_key,
             )
         )
-        try:
-            await db.commit()
-        except IntegrityError:
-            await db.rollback()
-            raise
+        await db.commit()  # closing the session rolls back on any error, e.g. a reused idempotency key
     return task_id
 
 
