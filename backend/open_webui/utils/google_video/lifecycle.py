@@ -16,6 +16,7 @@ from open_webui.models.google_video import (
     now,
 )
 from open_webui.utils.google_video import credits
+from open_webui.utils.google_video.db_retry import retry_when_database_busy
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ async def _update_task(db, conditions, values: dict[str, Any]) -> Optional[Googl
     return GoogleVideoTaskModel.model_validate(row) if row is not None else None
 
 
+@retry_when_database_busy
 async def mark_submitted(task_id: str, external_task_id: str, first_poll_at: int) -> Optional[GoogleVideoTaskModel]:
     async with get_async_db() as db:
         task = await _update_task(
@@ -52,6 +54,7 @@ async def mark_submitted(task_id: str, external_task_id: str, first_poll_at: int
         return task
 
 
+@retry_when_database_busy
 async def finish_failure(task_id: str, reason: str, owner: Optional[str] = None) -> Optional[GoogleVideoTaskModel]:
     """Fail an unfinished task and refund its full price; None if it was already finished."""
     async with get_async_db() as db:
@@ -70,6 +73,7 @@ async def finish_failure(task_id: str, reason: str, owner: Optional[str] = None)
     return task
 
 
+@retry_when_database_busy
 async def finish_success(task_id: str, owner: str, values: dict[str, Any]) -> Optional[GoogleVideoTaskModel]:
     """Deliver a stored video; the reservation becomes the final charge."""
     async with get_async_db() as db:
@@ -86,6 +90,7 @@ async def finish_success(task_id: str, owner: str, values: dict[str, Any]) -> Op
     return task
 
 
+@retry_when_database_busy
 async def record_poll(task_id: str, owner: str, values: dict[str, Any]) -> Optional[GoogleVideoTaskModel]:
     """Save a non-terminal poll result and give up the lease."""
     async with get_async_db() as db:
@@ -94,6 +99,7 @@ async def record_poll(task_id: str, owner: str, values: dict[str, Any]) -> Optio
         return task
 
 
+@retry_when_database_busy
 async def extend_lease(task_id: str, owner: str, until: int) -> bool:
     async with get_async_db() as db:
         task = await _update_task(db, _task_guard(task_id, owner), dict(lease_until=until))
@@ -101,6 +107,7 @@ async def extend_lease(task_id: str, owner: str, until: int) -> bool:
         return task is not None
 
 
+@retry_when_database_busy
 async def claim_due(owner: str, limit: int, lease_seconds: int) -> list[GoogleVideoTaskModel]:
     """Lease up to `limit` unfinished tasks that are due and not leased by a live worker.
 
@@ -132,6 +139,7 @@ async def claim_due(owner: str, limit: int, lease_seconds: int) -> list[GoogleVi
         return [GoogleVideoTaskModel.model_validate(r) for r in rows]
 
 
+@retry_when_database_busy
 async def release_leases(owner: str) -> int:
     """On shutdown: make this worker's leased tasks due again at once for the next worker."""
     async with get_async_db() as db:

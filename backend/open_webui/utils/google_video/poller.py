@@ -34,16 +34,15 @@ TIMEOUT_VERIFY_GRACE_SECONDS = 120
 def next_poll_delay(base: int, poll_count: int, progress: Optional[int], running_for: float) -> float:
     """Seconds until the next status query of a running task.
 
-    With a progress figure the relay's own pace predicts the finish. We ask just after it, but
-    never further ahead than the task has already been running (early estimates from a few
-    percent are coarse, so the step doubles while the estimate firms up), never later than 6x
-    base and never sooner than base/2: a long generation costs a handful of requests and is seen
-    within seconds of finishing. Without progress we poll every `base` seconds, slowing to 3x
-    base for long generations. Jitter spreads tasks submitted together.
+    With a progress figure the relay's own pace predicts the finish, and we ask again at 90% of
+    the predicted remaining time: a long generation costs a handful of requests and is seen within
+    seconds of finishing. The step stays between base/2 and 12x base, which bounds how late a
+    relay with uneven progress is noticed. Without progress we poll every `base` seconds, slowing
+    to 3x base for long generations. Jitter spreads tasks submitted together.
     """
     if progress is not None and 0 < progress < 100 and running_for > 0:
-        remaining = running_for * (100 - progress) / progress + 0.5
-        return min(max(remaining, base / 2), max(base, running_for), base * 6) * random.uniform(1.0, 1.05)
+        remaining = running_for * (100 - progress) / progress
+        return min(max(0.9 * remaining, base / 2), base * 12) * random.uniform(1.0, 1.05)
     return min(base * 3, base * (1.15 ** max(0, poll_count - 2))) * random.uniform(0.9, 1.1)
 
 

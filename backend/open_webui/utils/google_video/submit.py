@@ -4,7 +4,6 @@ Nothing is charged until every input check has passed; once charged, every way o
 function either leaves an accepted relay task or a FAILURE with the credits refunded.
 """
 
-import asyncio
 import logging
 import secrets
 import time
@@ -26,6 +25,7 @@ from open_webui.models.google_video import (
     now,
 )
 from open_webui.utils.google_video import catalog, credits, images, lifecycle
+from open_webui.utils.google_video.db_retry import is_database_busy, retry_when_database_busy
 from open_webui.utils.google_video.relay_client import RelayError
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
 
@@ -37,7 +37,6 @@ ASPECT_RATIOS = ("16:9", "9:16")
 # treats the submit as interrupted by a crash and refunds it.
 SUBMIT_LEASE_SECONDS = int(2 * RELAY_TIMEOUT_SECONDS + 10)
 FIRST_POLL_DELAY_SECONDS = 2
-DB_BUSY_ATTEMPTS = 3
 
 
 def new_task_id() -> str:
@@ -163,20 +162,18 @@ async def reserve_task(
 
     Raises SubmitError 402/429 with nothing changed, or IntegrityError for a reused idempotency key.
     """
-    for attempt in range(1, DB_BUSY_ATTEMPTS + 1):
-        try:
-            return await _reserve_once(
-                user_id, task_type, model_id, prompt, price, max_active, timeout_seconds, worker_id,
-                enhance, aspect_ratio, input_images, idempotency_key,
-            )
-        except OperationalError as e:  # SQLite under write load: the transaction was rolled back
-            if "locked" not in str(e):
-                raise
-            if attempt == DB_BUSY_ATTEMPTS:
-                raise SubmitError(503, "The server is busy; nothing was charged. Please try again.")
-            await asyncio.sleep(0.1 * attempt)
+    try:
+        return await _reserve_once(
+            user_id, task_type, model_id, prompt, price, max_active, timeout_seconds, worker_id,
+            enhance, aspect_ratio, input_images, idempotency_key,
+        )
+    except OperationalError as e:
+        if not is_database_busy(e):
+            raise
+        raise SubmitError(503, "The server is busy; nothing was charged. Please try again.")
 
 
+@retry_when_database_busy
 async def _reserve_once(user_id, task_type, model_id, prompt, price, max_active, timeout_seconds, worker_id,
                         enhance, aspect_ratio, input_images, idempotency_key) -> str:
     task_id = new_task_id()
