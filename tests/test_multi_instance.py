@@ -2,7 +2,6 @@
 of them at a time, and both share the work."""
 
 import secrets
-import time
 import uuid
 
 import pytest

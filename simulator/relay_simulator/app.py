@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Optional
 
-import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from PIL import Image

@@ -305,6 +305,14 @@ class GoogleVideoUploadModel(BaseModel):
 ####################
 
 
+async def fetch_page(table, model, conditions, offset: int, limit: int, db: Optional[AsyncSession] = None):
+    """Rows newest first (ids grow with time) and the real total for the same filter."""
+    async with get_async_db_context(db) as db:
+        total = await db.scalar(select(func.count()).select_from(table).where(*conditions))
+        rows = await db.scalars(select(table).where(*conditions).order_by(table.id.desc()).offset(offset).limit(limit))
+        return [model.model_validate(r) for r in rows.all()], int(total or 0)
+
+
 class GoogleVideoConfigTable:
     async def get(self, db: Optional[AsyncSession] = None) -> GoogleVideoConfigModel:
         async with get_async_db_context(db) as db:
@@ -345,16 +353,7 @@ class GoogleVideoTaskTable:
         conditions = [GoogleVideoTask.user_id == user_id]
         if status:
             conditions.append(GoogleVideoTask.status.in_(status))
-        async with get_async_db_context(db) as db:
-            total = await db.scalar(select(func.count()).select_from(GoogleVideoTask).where(*conditions))
-            rows = await db.scalars(
-                select(GoogleVideoTask)
-                .where(*conditions)
-                .order_by(GoogleVideoTask.id.desc())
-                .offset(offset)
-                .limit(limit)
-            )
-            return [GoogleVideoTaskModel.model_validate(r) for r in rows.all()], int(total or 0)
+        return await fetch_page(GoogleVideoTask, GoogleVideoTaskModel, conditions, offset, limit, db)
 
     async def delete_finished(self, task_id: str, user_id: str, db: Optional[AsyncSession] = None) -> bool:
         async with get_async_db_context(db) as db:

@@ -9,7 +9,7 @@ read-to-write upgrade under concurrency.
 
 from typing import Optional
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,7 @@ from open_webui.models.google_video import (
     GoogleVideoBalance,
     GoogleVideoCredit,
     GoogleVideoCreditModel,
+    fetch_page,
     now,
 )
 
@@ -160,13 +161,4 @@ async def get_balance(user_id: str, db: Optional[AsyncSession] = None) -> int:
 async def list_ledger(user_id: Optional[str], offset: int, limit: int,
                       db: Optional[AsyncSession] = None) -> tuple[list[GoogleVideoCreditModel], int]:
     conditions = [GoogleVideoCredit.user_id == user_id] if user_id else []
-    async with get_async_db_context(db) as db:
-        total = await db.scalar(select(func.count()).select_from(GoogleVideoCredit).where(*conditions))
-        rows = await db.scalars(
-            select(GoogleVideoCredit)
-            .where(*conditions)
-            .order_by(GoogleVideoCredit.id.desc())
-            .offset(offset)
-            .limit(limit)
-        )
-        return [GoogleVideoCreditModel.model_validate(r) for r in rows.all()], int(total or 0)
+    return await fetch_page(GoogleVideoCredit, GoogleVideoCreditModel, conditions, offset, limit, db)
