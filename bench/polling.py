@@ -4,7 +4,7 @@ Prints, for the module and for the draft's design (one sleeper per task polling 
 staleness (relay finished -> status recorded), relay requests per task against the goal
 (generation time / interval + 2), and the server's CPU (% of one core) and RSS while polling.
 
-    .venv/bin/python bench/polling.py [--tasks 2000] [--min-gen 120] [--max-gen 240]
+    .venv/bin/python bench/polling.py [--tasks 2000] [--interval 5] [--min-gen 120] [--max-gen 240]
 """
 
 import argparse
@@ -24,7 +24,6 @@ from bench.measure import ProcessMeter, summary  # noqa: E402
 from devstack.api import add_user, configure, grant, signup  # noqa: E402
 from devstack.processes import Simulator, WebUI  # noqa: E402
 
-INTERVAL = 5  # the module's default poll_interval_seconds
 DRAFT_INTERVAL = 60
 
 
@@ -74,6 +73,7 @@ def report(name: str, stale: list[float], requests: list[tuple[int, float]], int
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tasks", type=int, default=2000)
+    ap.add_argument("--interval", type=int, default=5, help="poll_interval_seconds (the module's default is 5)")
     ap.add_argument("--min-gen", type=float, default=120)
     ap.add_argument("--max-gen", type=float, default=240)
     args = ap.parse_args()
@@ -84,7 +84,7 @@ def main() -> None:
     webui = WebUI(Path(tempfile.mkdtemp(prefix="gv-bench-")), env={"LOG_LEVEL": "error"}).start()
     try:
         admin = signup(webui.url, "Admin", "admin@example.com", "admin-password-1")
-        configure(admin, sim.url, sim.api_key, max_concurrent_tasks=100, poll_interval_seconds=INTERVAL,
+        configure(admin, sim.url, sim.api_key, max_concurrent_tasks=100, poll_interval_seconds=args.interval,
                   task_timeout_seconds=3600, relay_max_requests_per_second=0)
         meter = ProcessMeter(webui.proc.pid)
         marker = "m" + uuid.uuid4().hex[:6]
@@ -122,7 +122,7 @@ def main() -> None:
         window = time.time() - submitted
         cpu = (meter.cpu_seconds() - cpu0) / window * 100
         stale, requests = staleness_and_requests(sim.stats(), marker)
-        report(f"module (interval {INTERVAL} s, ETA scheduling)", stale, requests, INTERVAL)
+        report(f"module (interval {args.interval} s, ETA scheduling)", stale, requests, args.interval)
         print(f"  server CPU       {cpu:.1f}% of one core from the last submit to the last delivery "
               f"({window:.0f} s, includes {args.tasks} video downloads); RSS max {rss_max:.0f} MB")
 
@@ -130,7 +130,7 @@ def main() -> None:
         t1 = time.time()
         asyncio.run(draft_design(sim, [f"{draft_marker}-{i} [sim:seconds={g:.1f}]" for i, g in enumerate(gens)]))
         stale, requests = staleness_and_requests(sim.stats(), draft_marker)
-        report(f"draft design (one sleeper per task, every {DRAFT_INTERVAL} s)", stale, requests, INTERVAL)
+        report(f"draft design (one sleeper per task, every {DRAFT_INTERVAL} s)", stale, requests, args.interval)
         print(f"  ran {time.time() - t1:.0f} s")
     finally:
         webui.stop()
