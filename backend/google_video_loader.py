@@ -6,7 +6,8 @@ Run with: uvicorn google_video_loader:app --app-dir backend   (see scripts/serve
    to this repository's files, exactly where a fork would put them.
 2. Import the host app (that runs the host's own migrations), then the module's migrations with
    their own version table.
-3. Insert the module's routes before the host's SPA catch-all mount, which would shadow them.
+3. Insert the module's routes before the host's SPA catch-all mount, which would shadow them,
+   and cap request bodies on them while they stream in.
 4. Wrap the host lifespan to start and stop the module's runtime and poller.
 """
 
@@ -33,6 +34,7 @@ from starlette.staticfiles import StaticFiles  # noqa: E402
 from open_webui.env import DATA_DIR  # noqa: E402
 from open_webui.main import app  # noqa: E402  (builds the host app and migrates its tables)
 from open_webui.routers import google_video  # noqa: E402
+from open_webui.utils.google_video.body_limit import RequestBodyLimit  # noqa: E402
 from open_webui.utils.google_video.poller import TaskPoller  # noqa: E402
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime  # noqa: E402
 
@@ -57,7 +59,8 @@ def _insert_before_spa(add) -> None:
 
 
 def mount_module() -> None:
-    _insert_before_spa(lambda: app.include_router(google_video.router, prefix="/api/v1/google-video", tags=["google-video"]))
+    _insert_before_spa(lambda: app.include_router(google_video.router, prefix=google_video.PREFIX, tags=["google-video"]))
+    app.add_middleware(RequestBodyLimit, prefix=google_video.PREFIX, limit_for=google_video.body_limit_for)
     if UI_DIR.is_dir():
         _insert_before_spa(lambda: app.mount("/google-video", StaticFiles(directory=UI_DIR, html=True), name="google-video-ui"))
     else:

@@ -38,7 +38,8 @@ def main() -> None:
             grant(admin, admin.id, DEMO_CREDITS, "demo credits")
         except ApiError:  # a second run reuses the data directory and its admin
             admin = signin(webui.url, ADMIN_EMAIL, ADMIN_PASSWORD)
-        configure(admin, sim.url, sim.api_key, task_timeout_seconds=600, poll_interval_seconds=2)
+        configure(admin, sim.url, sim.api_key, task_timeout_seconds=600, poll_interval_seconds=2,
+                  submits_per_minute=10, uploads_per_minute=30)
         log.info(
             "\nReady.\n  Open WebUI:   %s\n  Video module: %s/api/v1/google-video/health\n"
             "  Sign in as:   %s / %s  (%d credits)\n  Data:         %s\nPress Ctrl-C to stop.",

@@ -14,8 +14,11 @@ sys.path.insert(0, str(ROOT))
 from devstack.api import add_user, configure, signup  # noqa: E402
 from devstack.processes import Simulator, WebUI  # noqa: E402
 from ledger_invariants import assert_ledger_consistent  # noqa: E402
+from public_site import Site  # noqa: E402
 
 POLL_TICK_SECONDS = "0.3"
+# INFO, so the check that no secret is ever logged reads what an operator's logs would hold.
+SERVER_LOG_LEVEL = "info"
 # The whole suite runs once per database; GV_TEST_DATABASES=sqlite runs only SQLite.
 DATABASES = [d.strip() for d in os.environ.get("GV_TEST_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
 
@@ -44,8 +47,15 @@ def new_database(db_kind, request):
     return pg.create_database
 
 
+def assert_no_secret_in_log(log_path: Path, *secrets_: str) -> None:
+    text = log_path.read_text(errors="replace")
+    for secret in secrets_:
+        assert secret not in text, f"a secret appears in {log_path}"
+
+
 def server_env(database_url: Optional[str], **extra) -> dict:
-    env = {"GOOGLE_VIDEO_POLL_TICK_SECONDS": POLL_TICK_SECONDS, **extra}
+    env = {"GOOGLE_VIDEO_POLL_TICK_SECONDS": POLL_TICK_SECONDS, "LOG_LEVEL": SERVER_LOG_LEVEL,
+           "GLOBAL_LOG_LEVEL": SERVER_LOG_LEVEL.upper(), **extra}
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -63,11 +73,29 @@ def sim(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def webui(tmp_path_factory, sim, new_database):
-    server = WebUI(tmp_path_factory.mktemp("webui"), env=server_env(new_database())).start()
+def public_site():
+    """Stands in for the internet: the only private address the session's server may fetch from."""
+    site = Site().start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def internal_site():
+    """Stands in for an internal service: the module must never reach it from user input."""
+    site = Site().start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def webui(tmp_path_factory, sim, new_database, public_site):
+    env = server_env(new_database(), GOOGLE_VIDEO_TEST_ALLOW_FETCH_FROM=f"127.0.0.1:{public_site.port}")
+    server = WebUI(tmp_path_factory.mktemp("webui"), env=env).start()
     yield server
     server.stop()
     assert_ledger_consistent(database_url_of(server))
+    assert_no_secret_in_log(server.log, sim.api_key)
 
 
 @pytest.fixture(scope="session")

@@ -146,7 +146,7 @@ def create_app(api_key: str) -> FastAPI:
         inner = {"id": task.id, "status": "completed" if status == "SUCCESS" else status.lower(),
                  "status_update_time": int(time.time() * 1000)}
         if status == "SUCCESS" and not s.novideo:
-            inner["video_url"] = f"{base}/videos/{task.id}.mp4"
+            inner["video_url"] = s.video_url or f"{base}/videos/{task.id}.mp4"
         finished = status in ("SUCCESS", "FAILURE")
         return {"code": "success", "message": "", "data": {
             "task_id": task.id, "notify_hook": "", "action": "google-videos", "status": status,

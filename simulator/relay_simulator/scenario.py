@@ -1,6 +1,7 @@
 """Per-task behaviour scripted from directives inside the prompt, e.g.
 
     "A red fox [sim:polls=4;query_http=500*2;fail=Content policy]"
+    "A blocked result [sim:polls=1;video_url=http://10.0.0.1/a.mp4]"
 
 so a test drives each task through the module's real API without any side channel.
 """
@@ -20,6 +21,7 @@ class Scenario:
     never: bool = False  # stays IN_PROGRESS forever
     novideo: bool = False  # SUCCESS without data.data.video_url
     video: str = "ok"  # ok | notvideo | missing
+    video_url: Optional[str] = None  # report this URL instead of the simulator's own
     statuses: tuple[str, ...] = ()  # raw statuses for the first queries (QUEUED, UNKNOWN, ...)
     submit_http: Optional[int] = None
     submit_code: Optional[str] = None
@@ -48,6 +50,8 @@ def parse_scenario(prompt: str) -> Scenario:
                 setattr(s, key, True)
             elif key == "video":
                 s.video = value
+            elif key == "video_url":
+                s.video_url = value
             elif key == "statuses":
                 s.statuses = tuple(v.strip() for v in value.split(",") if v.strip())
             elif key == "submit_http":

@@ -5,6 +5,7 @@ The balance row and the ledger always change in the same transaction (see
 utils/google_video/credits.py), so balance == sum(ledger.amount) for every user.
 """
 
+import logging
 import math
 import time
 from typing import Any, Optional
@@ -28,10 +29,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from open_webui.internal.db import Base, get_async_db_context
-from open_webui.utils.google_video import catalog
+from open_webui.utils.google_video import catalog, secret_box
 
 UNFINISHED_STATUSES = ("SUBMITTING", "NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS")
 TERMINAL_STATUSES = ("SUCCESS", "FAILURE")
+SECRET_CONFIG_FIELDS = ("api_key",)  # stored encrypted, never returned by any endpoint
+
+log = logging.getLogger(__name__)
 
 
 def now() -> int:
@@ -64,6 +68,9 @@ class GoogleVideoConfig(Base):
     task_timeout_seconds = Column(Integer, nullable=False, default=1800)
     poll_interval_seconds = Column(Integer, nullable=False, default=5)
     relay_max_requests_per_second = Column(Integer, nullable=False, default=20)
+    submits_per_minute = Column(Integer, nullable=False, default=10)  # per user; 0 = no limit
+    uploads_per_minute = Column(Integer, nullable=False, default=30)
+    blocked_words = Column(JSON, nullable=False, default=list)
     updated_at = Column(BigInteger, nullable=False)
     updated_by = Column(Text, nullable=True)
 
@@ -109,6 +116,7 @@ class GoogleVideoTask(Base):
 
     __table_args__ = (
         Index("ix_google_video_tasks_user_id", "user_id", "id"),
+        Index("ix_google_video_tasks_user_created", "user_id", "created_at"),
         Index("ix_google_video_tasks_due", "status", "next_poll_at"),
         UniqueConstraint("user_id", "idempotency_key", name="uq_google_video_tasks_idempotency"),
     )
@@ -163,7 +171,22 @@ class GoogleVideoUpload(Base):
     height = Column(Integer, nullable=False)
     created_at = Column(BigInteger, nullable=False)
 
-    __table_args__ = (Index("ix_google_video_uploads_user", "user_id"),)
+    __table_args__ = (Index("ix_google_video_uploads_user", "user_id", "created_at"),)
+
+
+class GoogleVideoAudit(Base):
+    """Append-only record of admin changes and refused requests."""
+
+    __tablename__ = "google_video_audit"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    actor_id = Column(String(255), nullable=False)
+    action = Column(String(50), nullable=False)  # config.update | credits.adjust | prompt.refused
+    target_user_id = Column(String(255), nullable=True)
+    detail = Column(JSON, nullable=False, default=dict)
+    created_at = Column(BigInteger, nullable=False)
+
+    __table_args__ = (Index("ix_google_video_audit_action", "action", "id"),)
 
 
 ####################
@@ -186,6 +209,9 @@ class GoogleVideoConfigModel(BaseModel):
     task_timeout_seconds: int = 1800
     poll_interval_seconds: int = 5
     relay_max_requests_per_second: int = 20
+    submits_per_minute: int = 10
+    uploads_per_minute: int = 30
+    blocked_words: list[str] = []
     updated_at: int = 0
     updated_by: Optional[str] = None
 
@@ -313,11 +339,30 @@ async def fetch_page(table, model, conditions, offset: int, limit: int, db: Opti
         return [model.model_validate(r) for r in rows.all()], int(total or 0)
 
 
+def _config_model(row: GoogleVideoConfig) -> GoogleVideoConfigModel:
+    values = {c.name: getattr(row, c.name) for c in GoogleVideoConfig.__table__.columns}
+    for field in SECRET_CONFIG_FIELDS:
+        try:
+            values[field] = secret_box.decrypt(values[field] or "")
+        except secret_box.SecretUnreadable:
+            log.warning("google video: the stored %s cannot be decrypted (WEBUI_SECRET_KEY changed?); enter it again", field)
+            values[field] = ""
+    return GoogleVideoConfigModel.model_validate(values)
+
+
 class GoogleVideoConfigTable:
     async def get(self, db: Optional[AsyncSession] = None) -> GoogleVideoConfigModel:
         async with get_async_db_context(db) as db:
             row = await db.get(GoogleVideoConfig, 1)
-            return GoogleVideoConfigModel.model_validate(row) if row else GoogleVideoConfigModel()
+            if row is None:
+                return GoogleVideoConfigModel()
+            if any(getattr(row, f) and not secret_box.is_encrypted(getattr(row, f)) for f in SECRET_CONFIG_FIELDS):
+                # Written before encryption existed: encrypt it now.
+                for field in SECRET_CONFIG_FIELDS:
+                    if getattr(row, field) and not secret_box.is_encrypted(getattr(row, field)):
+                        setattr(row, field, secret_box.encrypt(getattr(row, field)))
+                await db.commit()
+            return _config_model(row)
 
     async def save(
         self, values: dict[str, Any], updated_by: str, db: Optional[AsyncSession] = None
@@ -328,11 +373,11 @@ class GoogleVideoConfigTable:
                 row = GoogleVideoConfig(id=1, **GoogleVideoConfigModel().model_dump(exclude={"updated_at", "updated_by"}))
                 db.add(row)
             for key, value in values.items():
-                setattr(row, key, value)
+                setattr(row, key, secret_box.encrypt(value) if key in SECRET_CONFIG_FIELDS else value)
             row.updated_at = now()
             row.updated_by = updated_by
             await db.commit()
-            return GoogleVideoConfigModel.model_validate(row)
+            return _config_model(row)
 
 
 class GoogleVideoTaskTable:
@@ -417,6 +462,45 @@ class GoogleVideoUploadTable:
             return GoogleVideoUploadModel.model_validate(row)
 
 
+class GoogleVideoAuditModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    actor_id: str
+    action: str
+    target_user_id: Optional[str] = None
+    detail: dict
+    created_at: int
+
+
+class GoogleVideoAuditTable:
+    async def record(
+        self, actor_id: str, action: str, detail: dict, target_user_id: Optional[str] = None,
+        db: Optional[AsyncSession] = None,
+    ) -> None:
+        async with get_async_db_context(db) as db:
+            db.add(GoogleVideoAudit(actor_id=actor_id, action=action, target_user_id=target_user_id,
+                                    detail=detail, created_at=now()))
+            await db.commit()
+
+    async def list(
+        self, action: Optional[str], offset: int, limit: int, db: Optional[AsyncSession] = None
+    ) -> tuple[list[GoogleVideoAuditModel], int]:
+        conditions = [GoogleVideoAudit.action == action] if action else []
+        return await fetch_page(GoogleVideoAudit, GoogleVideoAuditModel, conditions, offset, limit, db)
+
+
+async def recent_count(table, user_id: str, window_seconds: int, db: Optional[AsyncSession] = None) -> tuple[int, int]:
+    """(rows of `user_id` created in the last `window_seconds`, creation time of the oldest of them)."""
+    since = now() - window_seconds
+    async with get_async_db_context(db) as db:
+        count, oldest = (await db.execute(
+            select(func.count(), func.min(table.created_at)).where(table.user_id == user_id, table.created_at > since)
+        )).one()
+        return int(count or 0), int(oldest or 0)
+
+
 GoogleVideoConfigs = GoogleVideoConfigTable()
 GoogleVideoTasks = GoogleVideoTaskTable()
 GoogleVideoUploads = GoogleVideoUploadTable()
+GoogleVideoAudits = GoogleVideoAuditTable()

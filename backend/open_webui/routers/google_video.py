@@ -5,11 +5,14 @@ import logging
 from typing import Optional
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
 
 from open_webui.models.google_video import (
+    SECRET_CONFIG_FIELDS,
     TERMINAL_STATUSES,
     UNFINISHED_STATUSES,
+    GoogleVideoAudits,
     GoogleVideoConfigModel,
     GoogleVideoConfigs,
     GoogleVideoTaskModel,
@@ -19,7 +22,7 @@ from open_webui.models.google_video import (
 )
 from open_webui.models.users import Users
 from open_webui.utils.auth import get_admin_user, get_verified_user
-from open_webui.utils.google_video import catalog, credits, images
+from open_webui.utils.google_video import catalog, credits, images, rate_limit
 from open_webui.utils.google_video.forms import (
     ConfigForm,
     ConnectionTestForm,
@@ -34,8 +37,19 @@ from open_webui.utils.google_video.submit import SubmitError, SubmitRequest, sto
 log = logging.getLogger(__name__)
 router = APIRouter()
 
+PREFIX = "/api/v1/google-video"
+
 UPLOAD_READ_CHUNK = 256 * 1024
 STATUS_FILTERS = {"RUNNING": UNFINISHED_STATUSES, **{s: (s,) for s in UNFINISHED_STATUSES + TERMINAL_STATUSES}}
+
+
+def body_limit_for(path: str) -> int:
+    """Largest request body each endpoint accepts (see utils/google_video/body_limit.py)."""
+    if path == "/upload-image":
+        return images.MAX_IMAGE_BYTES + 256 * 1024  # one image plus multipart framing
+    if path == "/image-to-video":
+        return catalog.MAX_IMAGES_PER_TASK * images.MAX_DATA_URI_CHARS + 256 * 1024
+    return 1024 * 1024
 
 
 def get_runtime(request: Request) -> GoogleVideoRuntime:
@@ -46,7 +60,7 @@ def get_runtime(request: Request) -> GoogleVideoRuntime:
 
 
 def _admin_config_view(config: GoogleVideoConfigModel) -> dict:
-    view = config.model_dump(exclude={"api_key"})
+    view = config.model_dump(exclude=set(SECRET_CONFIG_FIELDS))
     view["api_key_set"] = bool(config.api_key)
     view["api_key_last4"] = config.api_key[-4:] if len(config.api_key) >= 8 else ""
     view["model_credits_config"] = {m: config.price_of(m) for m in catalog.MODELS}
@@ -124,7 +138,14 @@ async def save_config(form: ConfigForm, user=Depends(get_admin_user)):
     values = form.model_dump(exclude={"api_key"})
     if form.api_key:
         values["api_key"] = form.api_key
+    before = await GoogleVideoConfigs.get()
     config = await GoogleVideoConfigs.save(values, updated_by=user.id)
+    changed = {
+        field: "(changed)" if field in SECRET_CONFIG_FIELDS else {"from": getattr(before, field), "to": getattr(config, field)}
+        for field in values
+        if getattr(before, field) != getattr(config, field)
+    }
+    await GoogleVideoAudits.record(user.id, "config.update", {"changed": changed})
     log.info("google video config updated by %s (enabled=%s)", user.id, config.enabled)
     return {"success": True, "config": _admin_config_view(config)}
 
@@ -164,6 +185,8 @@ async def adjust_credits(form: CreditAdjustForm, user=Depends(get_admin_user)):
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, f"Cannot deduct {e.price} credits: the user's balance is only {e.balance}."
         )
+    await GoogleVideoAudits.record(user.id, "credits.adjust", {"amount": form.amount, "reason": form.reason,
+                                                               "balance": balance}, target_user_id=form.user_id)
     log.info("google video credits: %s adjusted %s by %+d", user.id, form.user_id, form.amount)
     return {"success": True, "user_id": form.user_id, "balance": balance}
 
@@ -179,6 +202,24 @@ async def credit_ledger(
     target = user_id if user.role == "admin" else user.id
     entries, total = await credits.list_ledger(target, (page - 1) * limit, limit)
     return {"success": True, "entries": [e.model_dump() for e in entries], "page": page, "limit": limit, "total": total}
+
+
+@router.get("/admin/audit")
+async def audit_log(
+    action: Optional[str] = Query(None, max_length=50),
+    page: int = Query(1, ge=1, le=100_000),
+    limit: int = Query(50, ge=1, le=200),
+    user=Depends(get_admin_user),
+):
+    entries, total = await GoogleVideoAudits.list(action, (page - 1) * limit, limit)
+    return {"success": True, "entries": [e.model_dump() for e in entries], "page": page, "limit": limit, "total": total}
+
+
+@router.get("/openapi.json")
+async def module_openapi(request: Request, user=Depends(get_admin_user)):
+    """The module's own OpenAPI document (the host hides its own outside dev mode)."""
+    routes = [r for r in request.app.routes if getattr(r, "path", "").startswith(PREFIX + "/")]
+    return get_openapi(title="Google Video for Open WebUI", version="1", routes=routes)
 
 
 ############################
@@ -208,7 +249,8 @@ async def _submit(runtime: GoogleVideoRuntime, user, req: SubmitRequest) -> dict
     try:
         task = await submit_task(runtime, user.id, req)
     except SubmitError as e:
-        raise HTTPException(e.status_code, e.detail)
+        headers = {"Retry-After": str(e.retry_after)} if e.retry_after else None
+        raise HTTPException(e.status_code, e.detail, headers=headers)
     return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}
 
 
@@ -227,6 +269,10 @@ async def image_to_video(form: ImageToVideoForm, user=Depends(get_verified_user)
 
 @router.post("/upload-image")
 async def upload_image(file: UploadFile = File(...), user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    try:
+        await rate_limit.check_uploads(user.id, (await GoogleVideoConfigs.get()).uploads_per_minute)
+    except rate_limit.RateLimited as e:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(e), headers={"Retry-After": str(e.retry_after)})
     chunks, size = [], 0
     while chunk := await file.read(UPLOAD_READ_CHUNK):
         size += len(chunk)

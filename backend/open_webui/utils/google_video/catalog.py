@@ -45,6 +45,7 @@ MODELS: dict[str, VideoModel] = {
     )
 }
 
+MAX_IMAGES_PER_TASK = max(m.max_images for m in MODELS.values())
 DEFAULT_TEXT_MODEL = "veo3"
 DEFAULT_IMAGE_MODEL = "veo3-pro-frames"
 

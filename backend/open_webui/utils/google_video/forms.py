@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from open_webui.utils.google_video import catalog
+from open_webui.utils.google_video import catalog, moderation
 
 MAX_CREDIT_ADJUSTMENT = 1_000_000_000
 
@@ -35,6 +35,9 @@ class ConfigForm(BaseModel):
     task_timeout_seconds: int = Field(1800, ge=5, le=7 * 24 * 3600)
     poll_interval_seconds: int = Field(5, ge=1, le=300)
     relay_max_requests_per_second: int = Field(20, ge=0, le=10_000)  # 0 = no cap
+    submits_per_minute: int = Field(10, ge=0, le=10_000)  # per user; 0 = no limit
+    uploads_per_minute: int = Field(30, ge=0, le=10_000)
+    blocked_words: list[str] = Field(default_factory=list, max_length=moderation.MAX_BLOCKED_WORDS)
 
     @field_validator("base_url")
     @classmethod
@@ -55,6 +58,11 @@ class ConfigForm(BaseModel):
             if not 0 <= price <= MAX_CREDIT_ADJUSTMENT:
                 raise ValueError(f"Price of '{model_id}' must be between 0 and {MAX_CREDIT_ADJUSTMENT}")
         return v
+
+    @field_validator("blocked_words")
+    @classmethod
+    def _blocked_words(cls, v: list[str]) -> list[str]:
+        return moderation.clean_word_list(v)
 
     @field_validator("disabled_models")
     @classmethod

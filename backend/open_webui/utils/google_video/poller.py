@@ -176,7 +176,7 @@ class TaskPoller:
             return
         renewal = asyncio.create_task(self._keep_lease(task.id))
         try:
-            stored = await self.runtime.storage.copy_video_from_url(self.runtime.http, status.video_url, task.id)
+            stored = await self.runtime.storage.copy_video_from_url(self.runtime.result_http, status.video_url, task.id)
         except VideoFetchError as e:
             if e.permanent:
                 await self._finished(await lifecycle.finish_failure(

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoTaskModel
+from open_webui.utils.google_video.net_guard import GuardedNetworkBackend, guarded_client, test_allow_list_from_env
 from open_webui.utils.google_video.relay_client import RelayClient
 from open_webui.utils.google_video.storage import LocalStorage
 
@@ -47,10 +48,20 @@ class GoogleVideoRuntime:
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
             trust_env=False,
         )
+        allowed = test_allow_list_from_env()
+        # Result URLs may live on the relay's own (admin-trusted) host; anything else is checked.
+        self._relay_endpoint: set[tuple[str, int]] = set()
+        self.result_http = guarded_client(
+            GuardedNetworkBackend(allowed, trusted=lambda: self._relay_endpoint), httpx.Timeout(30.0, read=60.0)
+        )
+        # Image URLs typed by users: nothing is trusted.
+        self.user_fetch_http = guarded_client(GuardedNetworkBackend(allowed), httpx.Timeout(10.0))
         self.storage = LocalStorage(data_dir / "google_video")
         self.poll_pacer = RequestPacer()
 
     def relay_client(self, config: GoogleVideoConfigModel) -> RelayClient:
+        relay = httpx.URL(config.base_url) if config.base_url else None
+        self._relay_endpoint = {(relay.host, relay.port or (443 if relay.scheme == "https" else 80))} if relay else set()
         return RelayClient(
             self.http, config.base_url, config.api_key, timeout=RELAY_TIMEOUT_SECONDS,
             pace_queries=lambda: self.poll_pacer.wait(config.relay_max_requests_per_second),
@@ -66,4 +77,5 @@ class GoogleVideoRuntime:
             log.debug("could not push progress for task %s", task.id, exc_info=True)
 
     async def close(self) -> None:
-        await self.http.aclose()
+        for client in (self.http, self.result_http, self.user_fetch_http):
+            await client.aclose()

@@ -14,6 +14,7 @@ from typing import Optional
 
 import httpx
 
+from open_webui.utils.google_video.net_guard import BlockedAddressError, check_url_form
 from open_webui.utils.google_video.video_file import mp4_duration_seconds, sniff_container
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ class LocalStorage:
         digest = hashlib.sha256()
         size = 0
         try:
-            async with http.stream("GET", url, timeout=httpx.Timeout(30.0, read=60.0)) as resp:
+            check_url_form(url)
+            async with http.stream("GET", url) as resp:
                 if 400 <= resp.status_code < 500 and resp.status_code != 429:
                     raise VideoFetchError(f"video URL answered HTTP {resp.status_code}", permanent=True)
                 if resp.status_code != 200:
@@ -102,6 +104,10 @@ class LocalStorage:
                 duration = mp4_duration_seconds(f) if container == "mp4" else None
             key = f"{stem}.{container}"
             os.replace(tmp, self.path_for(key))
+        except BlockedAddressError as e:
+            raise VideoFetchError(f"the video URL is not allowed: {e}", permanent=True)
+        except httpx.TooManyRedirects:
+            raise VideoFetchError("the video URL redirects too often", permanent=True)
         except httpx.HTTPError as e:
             raise VideoFetchError(f"video download failed: {type(e).__name__}", permanent=False)
         finally:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from open_webui.internal.db import get_async_db
 from open_webui.models.google_video import (
+    GoogleVideoAudits,
     GoogleVideoConfigModel,
     GoogleVideoConfigs,
     GoogleVideoTask,
@@ -24,7 +25,7 @@ from open_webui.models.google_video import (
     due_in,
     now,
 )
-from open_webui.utils.google_video import catalog, credits, images, lifecycle
+from open_webui.utils.google_video import catalog, credits, images, lifecycle, moderation, rate_limit
 from open_webui.utils.google_video.db_retry import is_database_busy, retry_when_database_busy
 from open_webui.utils.google_video.relay_client import RelayError
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
@@ -46,10 +47,11 @@ def new_task_id() -> str:
 
 
 class SubmitError(Exception):
-    def __init__(self, status_code: int, detail: str):
+    def __init__(self, status_code: int, detail: str, retry_after: Optional[int] = None):
         super().__init__(detail)
         self.status_code = status_code
         self.detail = detail
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -137,14 +139,23 @@ async def _resolve_images(runtime: GoogleVideoRuntime, user_id: str, refs: list[
                 if upload is None:
                     raise images.ImageInputError("Uploaded image not found.")
             else:
-                kept.append(images.check_remote_url(ref))
-                relay_values.append(ref)
-                continue
+                # Fetched and re-encoded here, so the relay only ever sees a clean copy.
+                raw = await images.download_image(runtime.user_fetch_http, ref)
+                upload = await store_upload(runtime, user_id, raw)
             kept.append(images.UPLOAD_URL_PREFIX + upload.id)
             relay_values.append(images.to_data_uri(runtime.storage.path_for(upload.storage_key).read_bytes(), upload.mime_type))
         except images.ImageInputError as e:
             raise SubmitError(400, f"Image {index}: {e}")
     return kept, relay_values
+
+
+async def _check_moderation(user_id: str, prompt: str, model_id: str, config: GoogleVideoConfigModel) -> None:
+    word = moderation.find_blocked_word(prompt, config.blocked_words)
+    if word is None:
+        return
+    await GoogleVideoAudits.record(user_id, "prompt.refused", {"blocked_word": word, "model": model_id,
+                                                                "prompt_excerpt": prompt[:200]}, target_user_id=user_id)
+    raise SubmitError(400, f"The prompt contains a blocked term ('{word}'). Please rephrase it; nothing was charged.")
 
 
 def _replay(task: GoogleVideoTaskModel, req: SubmitRequest, model_id: str, prompt: str) -> GoogleVideoTaskModel:
@@ -214,6 +225,11 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
     _check_image_count(model, len(req.images))
     if req.aspect_ratio is not None and req.aspect_ratio not in ASPECT_RATIOS:
         raise SubmitError(400, f"Aspect ratio must be one of {', '.join(ASPECT_RATIOS)}.")
+    await _check_moderation(user_id, prompt, model.id, config)
+    try:
+        await rate_limit.check_submits(user_id, config.submits_per_minute)
+    except rate_limit.RateLimited as e:
+        raise SubmitError(429, f"{e} Nothing was charged.", retry_after=e.retry_after)
     kept_images, relay_images = await _resolve_images(runtime, user_id, req.images)
     enhance = config.default_enhance_prompt if req.enhance_prompt is None else req.enhance_prompt
     price = config.price_of(model.id)
