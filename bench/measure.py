@@ -26,9 +26,20 @@ class ProcessMeter:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / self._ticks
 
-    def rss_mb(self) -> float:
+    def _status_mb(self, field: str) -> float:
         with open(f"/proc/{self.pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
         return 0.0
+
+    def rss_mb(self) -> float:
+        return self._status_mb("VmRSS")
+
+    def peak_rss_mb(self) -> float:
+        return self._status_mb("VmHWM")
+
+    def reset_peak(self) -> None:
+        """Start a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM to VmRSS)."""
+        with open(f"/proc/{self.pid}/clear_refs", "w") as f:
+            f.write("5")

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from devstack.api import add_user, configure, signup  # noqa: E402
+from devstack.object_store import SECRET_ACCESS_KEY as OBJECT_STORE_SECRET  # noqa: E402
 from devstack.processes import Simulator, WebUI  # noqa: E402
 from ledger_invariants import assert_ledger_consistent  # noqa: E402
 from public_site import Site  # noqa: E402
@@ -55,6 +56,7 @@ def assert_no_secret_in_log(log_path: Path, *secrets_: str) -> None:
 
 def server_env(database_url: Optional[str], **extra) -> dict:
     env = {"GOOGLE_VIDEO_POLL_TICK_SECONDS": POLL_TICK_SECONDS, "LOG_LEVEL": SERVER_LOG_LEVEL,
+           "GOOGLE_VIDEO_COPY_RETRY_SECONDS": "1", "GOOGLE_VIDEO_RETENTION_SWEEP_SECONDS": "1",
            "GLOBAL_LOG_LEVEL": SERVER_LOG_LEVEL.upper(), **extra}
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -70,6 +72,15 @@ def sim(tmp_path_factory):
     simulator = Simulator(api_key="sk-sim-" + secrets.token_hex(8), log_dir=tmp_path_factory.mktemp("sim")).start()
     yield simulator
     simulator.stop()
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    from devstack.object_store import ObjectStore
+
+    store = ObjectStore(tmp_path_factory.mktemp("object-store")).start()
+    yield store
+    store.stop()
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +106,7 @@ def webui(tmp_path_factory, sim, new_database, public_site):
     yield server
     server.stop()
     assert_ledger_consistent(database_url_of(server))
-    assert_no_secret_in_log(server.log, sim.api_key)
+    assert_no_secret_in_log(server.log, sim.api_key, OBJECT_STORE_SECRET)
 
 
 @pytest.fixture(scope="session")

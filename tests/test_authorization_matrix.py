@@ -31,6 +31,7 @@ ACCESS = {
     ("GET", "/uploads/{upload_id}"): "owner",
     ("GET", "/task/{task_id}"): "owner+admin",
     ("GET", "/task/{task_id}/video"): "owner+admin",
+    ("GET", "/task/{task_id}/video-url"): "owner+admin",
     ("DELETE", "/task/{task_id}"): "owner",
 }
 

@@ -6,13 +6,14 @@ import base64
 import binascii
 import io
 import logging
+import struct
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Optional
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from PIL import Image
 
 from relay_simulator.scenario import Scenario, parse_scenario
@@ -53,6 +54,22 @@ def _decode_image(value: str) -> Optional[Image.Image]:
         except (binascii.Error, ValueError, OSError, IndexError):
             return None
     return None
+
+
+def _big_video(size: int) -> StreamingResponse:
+    """`size` bytes that start like an MP4 (an ftyp box, then an mdat filling the rest), generated
+    as they are sent, for storage throughput benchmarks."""
+    header = struct.pack(">I4s4sI8s", 24, b"ftyp", b"isom", 512, b"isomiso2") + struct.pack(">I4s", size - 24, b"mdat")
+    chunk = bytes(1024 * 1024)
+
+    def body():
+        yield header
+        left = size - len(header)
+        while left > 0:
+            yield chunk[:left]
+            left -= len(chunk)
+
+    return StreamingResponse(body(), media_type="video/mp4", headers={"Content-Length": str(size)})
 
 
 def create_app(api_key: str) -> FastAPI:
@@ -161,6 +178,8 @@ def create_app(api_key: str) -> FastAPI:
         task = tasks.get(name.removesuffix(".mp4"))
         if task is None or task.finished_status != "SUCCESS" or task.scenario.video == "missing":
             return Response("not found", status_code=404)
+        if task.scenario.video.startswith("big:"):
+            return _big_video(int(task.scenario.video[4:]) * 1024 * 1024)
         if task.scenario.video == "notvideo":
             return Response("<html>this is not a video</html>", media_type="video/mp4")
         if task.video is None:

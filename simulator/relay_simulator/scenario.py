@@ -20,7 +20,7 @@ class Scenario:
     fail: Optional[str] = None  # terminal FAILURE with this reason
     never: bool = False  # stays IN_PROGRESS forever
     novideo: bool = False  # SUCCESS without data.data.video_url
-    video: str = "ok"  # ok | notvideo | missing
+    video: str = "ok"  # ok | notvideo | missing | big:MB (a streamed MB-sized MP4-like file)
     video_url: Optional[str] = None  # report this URL instead of the simulator's own
     statuses: tuple[str, ...] = ()  # raw statuses for the first queries (QUEUED, UNKNOWN, ...)
     submit_http: Optional[int] = None

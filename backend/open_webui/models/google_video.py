@@ -33,7 +33,7 @@ from open_webui.utils.google_video import catalog, secret_box
 
 UNFINISHED_STATUSES = ("SUBMITTING", "NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS")
 TERMINAL_STATUSES = ("SUCCESS", "FAILURE")
-SECRET_CONFIG_FIELDS = ("api_key",)  # stored encrypted, never returned by any endpoint
+SECRET_CONFIG_FIELDS = ("api_key", "cos_secret_key", "s3_secret_access_key")  # encrypted, never returned
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,22 @@ class GoogleVideoConfig(Base):
     submits_per_minute = Column(Integer, nullable=False, default=10)  # per user; 0 = no limit
     uploads_per_minute = Column(Integer, nullable=False, default=30)
     blocked_words = Column(JSON, nullable=False, default=list)
+    storage_backend = Column(String(10), nullable=False, default="local")  # local | cos | s3
+    storage_prefix = Column(Text, nullable=False, default="")
+    cos_region = Column(Text, nullable=False, default="")
+    cos_bucket = Column(Text, nullable=False, default="")
+    cos_secret_id = Column(Text, nullable=False, default="")
+    cos_secret_key = Column(Text, nullable=False, default="")
+    cos_domain = Column(Text, nullable=False, default="")
+    cos_endpoint = Column(Text, nullable=False, default="")
+    s3_endpoint_url = Column(Text, nullable=False, default="")
+    s3_region = Column(Text, nullable=False, default="")
+    s3_bucket = Column(Text, nullable=False, default="")
+    s3_access_key_id = Column(Text, nullable=False, default="")
+    s3_secret_access_key = Column(Text, nullable=False, default="")
+    max_video_mb = Column(Integer, nullable=False, default=500)
+    retention_days = Column(Integer, nullable=False, default=0)  # 0 keeps videos forever
+    signed_url_seconds = Column(Integer, nullable=False, default=600)
     updated_at = Column(BigInteger, nullable=False)
     updated_by = Column(Text, nullable=True)
 
@@ -97,6 +113,9 @@ class GoogleVideoTask(Base):
     video_path = Column(Text, nullable=True)  # storage key of our copy
     video_size = Column(BigInteger, nullable=True)
     video_duration = Column(Integer, nullable=True)  # milliseconds
+    video_sha256 = Column(String(64), nullable=True)
+    storage_backend = Column(String(10), nullable=True)  # where video_path lives
+    # pending (copy not done yet; retried while the task is SUCCESS) | uploaded | failed | expired
     cloud_upload_status = Column(String(20), nullable=False, default="pending")
     cloud_video_url = Column(Text, nullable=True)
     fail_reason = Column(Text, nullable=True)
@@ -117,6 +136,7 @@ class GoogleVideoTask(Base):
     __table_args__ = (
         Index("ix_google_video_tasks_user_id", "user_id", "id"),
         Index("ix_google_video_tasks_user_created", "user_id", "created_at"),
+        Index("ix_google_video_tasks_retention", "status", "completed_at"),
         Index("ix_google_video_tasks_due", "status", "next_poll_at"),
         UniqueConstraint("user_id", "idempotency_key", name="uq_google_video_tasks_idempotency"),
     )
@@ -165,6 +185,7 @@ class GoogleVideoUpload(Base):
     id = Column(String(64), primary_key=True)
     user_id = Column(String(255), nullable=False)
     storage_key = Column(Text, nullable=False)
+    storage_backend = Column(String(10), nullable=False, default="local")
     mime_type = Column(String(50), nullable=False)
     size = Column(BigInteger, nullable=False)
     width = Column(Integer, nullable=False)
@@ -212,6 +233,22 @@ class GoogleVideoConfigModel(BaseModel):
     submits_per_minute: int = 10
     uploads_per_minute: int = 30
     blocked_words: list[str] = []
+    storage_backend: str = "local"
+    storage_prefix: str = ""
+    cos_region: str = ""
+    cos_bucket: str = ""
+    cos_secret_id: str = ""
+    cos_secret_key: str = ""
+    cos_domain: str = ""
+    cos_endpoint: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_bucket: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    max_video_mb: int = 500
+    retention_days: int = 0
+    signed_url_seconds: int = 600
     updated_at: int = 0
     updated_by: Optional[str] = None
 
@@ -248,6 +285,8 @@ class GoogleVideoTaskModel(BaseModel):
     video_path: Optional[str] = None
     video_size: Optional[int] = None
     video_duration: Optional[int] = None
+    video_sha256: Optional[str] = None
+    storage_backend: Optional[str] = None
     cloud_upload_status: str
     cloud_video_url: Optional[str] = None
     fail_reason: Optional[str] = None
@@ -267,7 +306,7 @@ class GoogleVideoTaskModel(BaseModel):
         return self.status in TERMINAL_STATUSES
 
     def public_dict(self) -> dict[str, Any]:
-        """What the task's owner sees: no relay URL (it may expire), no scheduling internals."""
+        """What the task's owner sees: no scheduling internals."""
         return {
             "id": self.id,
             "user_id": self.user_id,
@@ -283,9 +322,12 @@ class GoogleVideoTaskModel(BaseModel):
             "submit_time": self.submit_time,
             "start_time": self.start_time,
             "finish_time": self.finish_time,
-            "video_url": f"/api/v1/google-video/task/{self.id}/video" if self.video_path else None,
+            # Our copy when stored; while the copy is pending, the relay's own (expiring) URL.
+            "video_url": f"/api/v1/google-video/task/{self.id}/video" if self.video_path
+            else (self.video_url if self.status == "SUCCESS" and self.cloud_upload_status == "pending" else None),
             "video_size": self.video_size,
             "video_duration": self.video_duration / 1000 if self.video_duration is not None else None,
+            "video_sha256": self.video_sha256,
             "fail_reason": self.fail_reason,
             "credits_cost": self.credits_cost,
             "credits_refunded": self.credits_refunded,
@@ -319,6 +361,7 @@ class GoogleVideoUploadModel(BaseModel):
     id: str
     user_id: str
     storage_key: str
+    storage_backend: str = "local"
     mime_type: str
     size: int
     width: int

@@ -6,7 +6,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from open_webui.models.google_video import (
     SECRET_CONFIG_FIELDS,
@@ -31,7 +31,7 @@ from open_webui.utils.google_video.forms import (
     TextToVideoForm,
 )
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime
-from open_webui.utils.google_video.storage import VIDEO_MEDIA_TYPES
+from open_webui.utils.google_video.storage import VIDEO_MEDIA_TYPES, StorageError
 from open_webui.utils.google_video.submit import SubmitError, SubmitRequest, store_upload, submit_task
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,10 @@ def get_runtime(request: Request) -> GoogleVideoRuntime:
 
 def _admin_config_view(config: GoogleVideoConfigModel) -> dict:
     view = config.model_dump(exclude=set(SECRET_CONFIG_FIELDS))
-    view["api_key_set"] = bool(config.api_key)
-    view["api_key_last4"] = config.api_key[-4:] if len(config.api_key) >= 8 else ""
+    for field in SECRET_CONFIG_FIELDS:
+        secret = getattr(config, field)
+        view[f"{field}_set"] = bool(secret)
+        view[f"{field}_last4"] = secret[-4:] if len(secret) >= 8 else ""
     view["model_credits_config"] = {m: config.price_of(m) for m in catalog.MODELS}
     return view
 
@@ -135,9 +137,8 @@ async def get_config(user=Depends(get_admin_user)):
 
 @router.post("/config")
 async def save_config(form: ConfigForm, user=Depends(get_admin_user)):
-    values = form.model_dump(exclude={"api_key"})
-    if form.api_key:
-        values["api_key"] = form.api_key
+    values = form.model_dump(exclude=set(SECRET_CONFIG_FIELDS))
+    values.update({f: getattr(form, f) for f in SECRET_CONFIG_FIELDS if getattr(form, f)})
     before = await GoogleVideoConfigs.get()
     config = await GoogleVideoConfigs.save(values, updated_by=user.id)
     changed = {
@@ -282,9 +283,11 @@ async def upload_image(file: UploadFile = File(...), user=Depends(get_verified_u
             )
         chunks.append(chunk)
     try:
-        upload = await store_upload(runtime, user.id, b"".join(chunks))
+        upload = await store_upload(runtime, await GoogleVideoConfigs.get(), user.id, b"".join(chunks))
     except images.ImageInputError as e:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(e))
+    except StorageError:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "The image could not be stored right now; please try again.")
     return {
         "success": True,
         "id": upload.id,
@@ -301,8 +304,14 @@ async def get_upload(upload_id: str, user=Depends(get_verified_user), runtime=De
     upload = await GoogleVideoUploads.get_for_user(upload_id, user.id)
     if upload is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Image not found.")
-    return FileResponse(runtime.storage.path_for(upload.storage_key), media_type=upload.mime_type,
-                        headers={"Cache-Control": "private, max-age=3600"})
+    storage = runtime.storage(await GoogleVideoConfigs.get(), upload.storage_backend)
+    headers = {"Cache-Control": "private, max-age=3600"}
+    if path := storage.local_path(upload.storage_key):
+        return FileResponse(path, media_type=upload.mime_type, headers=headers)
+    try:
+        return Response(await storage.get_bytes(upload.storage_key), media_type=upload.mime_type, headers=headers)
+    except StorageError:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "The image storage is not reachable right now.")
 
 
 @router.get("/task/{task_id}")
@@ -318,7 +327,11 @@ async def delete_task(task_id: str, user=Depends(get_verified_user), runtime=Dep
             status.HTTP_409_CONFLICT,
             "This task is still being generated; it can be deleted once it has finished or failed.",
         )
-    runtime.storage.delete(task.video_path)
+    if task.video_path:
+        try:
+            await runtime.storage(await GoogleVideoConfigs.get(), task.storage_backend).delete(task.video_path)
+        except StorageError:
+            log.warning("google video task %s deleted; its video %s could not be removed from storage", task.id, task.video_path)
     return {"success": True, "message": "Task deleted."}
 
 
@@ -340,20 +353,50 @@ async def history(
     return {"success": True, "tasks": [t.public_dict() for t in tasks], "page": page, "limit": limit, "total": total}
 
 
-@router.get("/task/{task_id}/video")
-async def task_video(task_id: str, download: bool = False, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+async def _stored_video(task_id: str, user, runtime: GoogleVideoRuntime):
     task = await _own_task(task_id, user, allow_admin=True)
     if not task.video_path:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "This task has no stored video (yet).")
-    path = runtime.storage.path_for(task.video_path)
+        pending = task.status == "SUCCESS" and task.cloud_upload_status == "pending"
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "The video is still being copied to storage; try again shortly."
+                            if pending else "This task has no stored video.")
+    config = await GoogleVideoConfigs.get()
+    return task, config, runtime.storage(config, task.storage_backend)
+
+
+@router.get("/task/{task_id}/video")
+async def task_video(task_id: str, download: bool = False, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    """Local videos are served here (with Range, so the player can seek); cloud videos redirect to
+    a short-lived signed URL, where the object store answers Range requests itself."""
+    task, config, storage = await _stored_video(task_id, user, runtime)
+    extension = task.video_path.rsplit(".", 1)[-1]
+    filename = f"google-video-{task.id}.{extension}"
+    path = storage.local_path(task.video_path)
+    if path is None:
+        url = await _signed_url(storage, task.video_path, config.signed_url_seconds, filename if download else None)
+        return RedirectResponse(url, status_code=status.HTTP_307_TEMPORARY_REDIRECT, headers={"Cache-Control": "no-store"})
     if not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "The stored video file is missing.")
-    extension = task.video_path.rsplit(".", 1)[-1]
-    # FileResponse answers Range requests (206), so the browser's player can seek.
     return FileResponse(
         path,
         media_type=VIDEO_MEDIA_TYPES.get(extension, "application/octet-stream"),
-        filename=f"google-video-{task.id}.{extension}",
+        filename=filename,
         content_disposition_type="attachment" if download else "inline",
         headers={"Cache-Control": "private, max-age=3600"},
     )
+
+
+@router.get("/task/{task_id}/video-url")
+async def task_video_url(task_id: str, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    """A URL the browser can play directly: signed and short-lived for cloud storage."""
+    task, config, storage = await _stored_video(task_id, user, runtime)
+    if storage.local_path(task.video_path) is not None:
+        return {"success": True, "url": f"{PREFIX}/task/{task.id}/video", "expires_in": None}
+    url = await _signed_url(storage, task.video_path, config.signed_url_seconds, None)
+    return {"success": True, "url": url, "expires_in": config.signed_url_seconds}
+
+
+async def _signed_url(storage, key: str, seconds: int, download_name: Optional[str]) -> str:
+    try:
+        return await storage.signed_url(key, seconds, download_name)
+    except StorageError:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "The video storage is not reachable right now.")

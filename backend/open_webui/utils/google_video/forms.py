@@ -1,6 +1,7 @@
 """Request bodies of the module's API, with the validation a person gets a clear message from."""
 
-from typing import Optional
+import re
+from typing import Literal, Optional
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -38,16 +39,55 @@ class ConfigForm(BaseModel):
     submits_per_minute: int = Field(10, ge=0, le=10_000)  # per user; 0 = no limit
     uploads_per_minute: int = Field(30, ge=0, le=10_000)
     blocked_words: list[str] = Field(default_factory=list, max_length=moderation.MAX_BLOCKED_WORDS)
+    storage_backend: Literal["local", "cos", "s3"] = "local"
+    storage_prefix: str = Field("", max_length=200, pattern=r"^[A-Za-z0-9_./-]*$")
+    cos_region: str = Field("", max_length=50, pattern=r"^[a-z0-9-]*$")
+    cos_bucket: str = Field("", max_length=100, pattern=r"^[A-Za-z0-9-]*$")
+    cos_secret_id: str = Field("", max_length=200)
+    cos_secret_key: Optional[str] = Field(None, max_length=200)  # None or "" keeps the stored one
+    cos_domain: str = Field("", max_length=300)
+    cos_endpoint: str = Field("", max_length=300)
+    s3_endpoint_url: str = Field("", max_length=300)
+    s3_region: str = Field("", max_length=50)
+    s3_bucket: str = Field("", max_length=100, pattern=r"^[A-Za-z0-9.-]*$")
+    s3_access_key_id: str = Field("", max_length=200)
+    s3_secret_access_key: Optional[str] = Field(None, max_length=200)
+    max_video_mb: int = Field(500, ge=1, le=10_240)
+    retention_days: int = Field(0, ge=0, le=36_500)  # 0 keeps videos forever
+    signed_url_seconds: int = Field(600, ge=60, le=7 * 24 * 3600)
 
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, v: str) -> str:
         return clean_base_url(v)
 
-    @field_validator("api_key")
+    @field_validator("api_key", "cos_secret_key", "s3_secret_access_key")
     @classmethod
-    def _api_key(cls, v: Optional[str]) -> Optional[str]:
+    def _secret(cls, v: Optional[str]) -> Optional[str]:
         return v.strip() if v else None
+
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _s3_endpoint(cls, v: str) -> str:
+        return clean_base_url(v)
+
+    @field_validator("cos_domain")
+    @classmethod
+    def _cos_domain(cls, v: str) -> str:
+        v = v.strip().rstrip("/")
+        host = v.split("://", 1)[-1]
+        if v and (not re.match(r"^[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._-]+)*$", host) or
+                  ("://" in v and not v.startswith(("http://", "https://")))):
+            raise ValueError("cos_domain must be a host name such as videos.example.com (optionally with http:// or https://)")
+        return v
+
+    @field_validator("cos_endpoint")
+    @classmethod
+    def _cos_endpoint(cls, v: str) -> str:
+        v = v.strip()
+        if v and not re.match(r"^[A-Za-z0-9.-]+(:\d+)?$", v):
+            raise ValueError("cos_endpoint must be a host name such as cos.ap-guangzhou.myqcloud.com")
+        return v
 
     @field_validator("model_credits_config")
     @classmethod
@@ -71,6 +111,14 @@ class ConfigForm(BaseModel):
         if unknown:
             raise ValueError(f"Unknown model(s) in disabled_models: {', '.join(unknown)}")
         return sorted(set(v))
+
+    @model_validator(mode="after")
+    def _storage(self) -> "ConfigForm":
+        if self.storage_backend == "cos" and not (self.cos_bucket and (self.cos_region or self.cos_domain or self.cos_endpoint)):
+            raise ValueError("COS storage needs cos_bucket and cos_region (or a domain or endpoint)")
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("S3 storage needs s3_bucket")
+        return self
 
     @model_validator(mode="after")
     def _defaults(self) -> "ConfigForm":

@@ -6,7 +6,7 @@ changes nothing, so a task is refunded at most once and never both delivered and
 import logging
 from typing import Any, Optional
 
-from sqlalchemy import or_, update
+from sqlalchemy import and_, or_, select, update
 
 from open_webui.internal.db import get_async_db
 from open_webui.models.google_video import (
@@ -19,6 +19,11 @@ from open_webui.utils.google_video import credits
 from open_webui.utils.google_video.db_retry import retry_when_database_busy
 
 log = logging.getLogger(__name__)
+
+
+def _copy_pending():
+    """Delivered tasks whose video copy into storage is still to be done (retried by the poller)."""
+    return and_(GoogleVideoTask.status == "SUCCESS", GoogleVideoTask.cloud_upload_status == "pending")
 
 
 def _task_guard(task_id: str, owner: Optional[str], statuses: tuple[str, ...] = UNFINISHED_STATUSES):
@@ -119,7 +124,7 @@ async def claim_due(owner: str, limit: int, lease_seconds: int) -> list[GoogleVi
     due_ids = (
         GoogleVideoTask.__table__.select()
         .with_only_columns(GoogleVideoTask.id)
-        .where(GoogleVideoTask.status.in_(UNFINISHED_STATUSES), GoogleVideoTask.next_poll_at <= t, free)
+        .where(or_(GoogleVideoTask.status.in_(UNFINISHED_STATUSES), _copy_pending()), GoogleVideoTask.next_poll_at <= t, free)
         .order_by(GoogleVideoTask.next_poll_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -145,10 +150,43 @@ async def release_leases(owner: str) -> int:
     async with get_async_db() as db:
         result = await db.execute(
             update(GoogleVideoTask)
-            .where(GoogleVideoTask.lease_owner == owner, GoogleVideoTask.status.in_(UNFINISHED_STATUSES),
-                   GoogleVideoTask.status != "SUBMITTING")
+            .where(GoogleVideoTask.lease_owner == owner, GoogleVideoTask.status != "SUBMITTING")
             .values(lease_owner=None, lease_until=None)
             .execution_options(synchronize_session=False)
         )
         await db.commit()
         return result.rowcount
+
+
+@retry_when_database_busy
+async def record_copy(task_id: str, owner: str, values: dict[str, Any]) -> Optional[GoogleVideoTaskModel]:
+    """Save the outcome of retrying a delivered task's copy into storage, and give up the lease."""
+    async with get_async_db() as db:
+        task = await _update_task(db, [*_task_guard(task_id, owner, ("SUCCESS",)), _copy_pending()],
+                                  dict(lease_owner=None, lease_until=None, **values))
+        await db.commit()
+        return task
+
+
+async def expired_videos(finished_before: int, limit: int) -> list[GoogleVideoTaskModel]:
+    async with get_async_db() as db:
+        rows = await db.scalars(
+            select(GoogleVideoTask)
+            .where(GoogleVideoTask.status == "SUCCESS", GoogleVideoTask.completed_at < finished_before,
+                   GoogleVideoTask.video_path.is_not(None))
+            .order_by(GoogleVideoTask.completed_at)
+            .limit(limit)
+        )
+        return [GoogleVideoTaskModel.model_validate(r) for r in rows.all()]
+
+
+@retry_when_database_busy
+async def mark_expired(task_id: str, video_path: str) -> bool:
+    """Forget a video removed by retention; False if the task changed meanwhile (deleted, re-copied)."""
+    async with get_async_db() as db:
+        task = await _update_task(
+            db, [GoogleVideoTask.id == task_id, GoogleVideoTask.video_path == video_path],
+            dict(video_path=None, cloud_video_url=None, cloud_upload_status="expired"),
+        )
+        await db.commit()
+        return task is not None

@@ -15,7 +15,13 @@ from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoCo
 from open_webui.utils.google_video import lifecycle
 from open_webui.utils.google_video.relay_client import RelayError, RelayTaskStatus
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
-from open_webui.utils.google_video.storage import VideoFetchError
+from open_webui.utils.google_video.storage import (
+    ObjectStorage,
+    StorageError,
+    StoredVideo,
+    VideoFetchError,
+    copy_video_from_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +35,12 @@ MAX_BACKOFF_SECONDS = 300
 # Past its deadline a task is refunded only once the relay confirms it is not done; while the
 # relay cannot be reached we keep asking this much longer before refunding anyway.
 TIMEOUT_VERIFY_GRACE_SECONDS = 120
+# A video whose copy into storage failed is retried after this, doubling up to 30 minutes.
+COPY_RETRY_SECONDS = float(os.environ.get("GOOGLE_VIDEO_COPY_RETRY_SECONDS", "30"))
+COPY_RETRY_MAX_SECONDS = 1800
+RETENTION_SWEEP_SECONDS = float(os.environ.get("GOOGLE_VIDEO_RETENTION_SWEEP_SECONDS", "600"))
+RETENTION_BATCH = 100
+MB = 1024 * 1024
 
 
 def next_poll_delay(base: int, poll_count: int, progress: Optional[int], running_for: float) -> float:
@@ -44,6 +56,16 @@ def next_poll_delay(base: int, poll_count: int, progress: Optional[int], running
         remaining = running_for * (100 - progress) / progress
         return min(max(0.9 * remaining, base / 2), base * 12) * random.uniform(1.0, 1.05)
     return min(base * 3, base * (1.15 ** max(0, poll_count - 2))) * random.uniform(0.9, 1.1)
+
+
+def copy_retry_delay(streak: int) -> float:
+    return min(COPY_RETRY_MAX_SECONDS, COPY_RETRY_SECONDS * (2 ** min(streak, 16)))
+
+
+def stored_values(stored: StoredVideo, storage: ObjectStorage) -> dict:
+    return dict(video_path=stored.key, video_size=stored.size, video_duration=stored.duration_ms,
+                video_sha256=stored.sha256, storage_backend=storage.kind, cloud_upload_status="uploaded",
+                cloud_video_url=storage.object_url(stored.key))
 
 
 def error_backoff(base: int, streak: int) -> float:
@@ -77,9 +99,13 @@ class TaskPoller:
             log.info("google video poller released %d task lease(s) on shutdown", released)
 
     async def _run(self) -> None:
+        next_sweep = time.monotonic() + min(60.0, RETENTION_SWEEP_SECONDS)
         while not self._stopping.is_set():
             try:
                 await self._tick()
+                if time.monotonic() >= next_sweep:
+                    next_sweep = time.monotonic() + RETENTION_SWEEP_SECONDS
+                    await self.sweep_retention()
             except Exception:
                 log.exception("google video poller tick failed")
             try:
@@ -110,6 +136,9 @@ class TaskPoller:
 
     async def poll_task(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel) -> None:
         owner = self.runtime.worker_id
+        if task.status == "SUCCESS":
+            await self._retry_copy(task, config)
+            return
         if task.status == "SUBMITTING":
             # Its submitter died or hung before the relay answered: we cannot know the relay's id.
             await self._finished(await lifecycle.finish_failure(
@@ -174,9 +203,11 @@ class TaskPoller:
             await self._finished(await lifecycle.finish_failure(
                 task.id, "The video service reported success but returned no video.", owner))
             return
+        storage = self.runtime.storage(config)
         renewal = asyncio.create_task(self._keep_lease(task.id))
         try:
-            stored = await self.runtime.storage.copy_video_from_url(self.runtime.result_http, status.video_url, task.id)
+            stored = await copy_video_from_url(self.runtime.result_http, status.video_url, storage, task.id,
+                                               config.max_video_mb * MB)
         except VideoFetchError as e:
             if e.permanent:
                 await self._finished(await lifecycle.finish_failure(
@@ -184,15 +215,81 @@ class TaskPoller:
             else:
                 await self._relay_error(task, config, RelayError("unreachable", str(e)))
             return
+        except StorageError as e:
+            # The video exists and the user was charged for it: the task succeeds now with the
+            # relay's URL, and the copy into our storage is retried until it lands.
+            log.warning("google video task %s: storing the video failed (%s); the copy will be retried", task.id, e)
+            await self._finished(await lifecycle.finish_success(task.id, owner, dict(
+                relay_status=status.raw_status, video_url=status.video_url, cloud_upload_status="pending",
+                next_poll_at=due_in(copy_retry_delay(0)), error_streak=1, poll_count=task.poll_count + 1,
+                **_relay_times(status),
+            )))
+            return
         finally:
             renewal.cancel()
         delivered = await lifecycle.finish_success(task.id, owner, dict(
-            relay_status=status.raw_status, video_url=status.video_url, video_path=stored.key, video_size=stored.size,
-            video_duration=stored.duration_ms, poll_count=task.poll_count + 1, error_streak=0, **_relay_times(status),
+            relay_status=status.raw_status, video_url=status.video_url, poll_count=task.poll_count + 1, error_streak=0,
+            **stored_values(stored, storage), **_relay_times(status),
         ))
         if delivered is None:  # lost the lease meanwhile; the new holder stores its own copy
-            self.runtime.storage.delete(stored.key)
+            await self._discard(storage, stored.key)
         await self._finished(delivered)
+
+    async def _retry_copy(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel) -> None:
+        """A delivered task whose copy into storage failed earlier: try again from the relay's URL."""
+        owner = self.runtime.worker_id
+        storage = self.runtime.storage(config)
+        renewal = asyncio.create_task(self._keep_lease(task.id))
+        try:
+            stored = await copy_video_from_url(self.runtime.result_http, task.video_url or "", storage, task.id,
+                                               config.max_video_mb * MB)
+        except VideoFetchError as e:
+            if e.permanent:
+                log.warning("google video task %s: the relay's video is gone (%s); no copy can be stored", task.id, e)
+                await self._finished(await lifecycle.record_copy(task.id, owner, dict(
+                    cloud_upload_status="failed", fail_reason=f"The video could not be copied to storage: {e}")))
+            else:
+                await self._copy_later(task)
+            return
+        except StorageError:
+            await self._copy_later(task)
+            return
+        finally:
+            renewal.cancel()
+        updated = await lifecycle.record_copy(task.id, owner, dict(error_streak=0, **stored_values(stored, storage)))
+        if updated is None:
+            await self._discard(storage, stored.key)
+        else:
+            log.info("google video task %s: video copied to %s storage after %d failed attempt(s)",
+                     task.id, storage.kind, task.error_streak)
+        await self._finished(updated)
+
+    async def _copy_later(self, task: GoogleVideoTaskModel) -> None:
+        await lifecycle.record_copy(task.id, self.runtime.worker_id, dict(
+            next_poll_at=due_in(copy_retry_delay(task.error_streak)), error_streak=task.error_streak + 1))
+
+    async def _discard(self, storage: ObjectStorage, key: str) -> None:
+        try:
+            await storage.delete(key)
+        except StorageError:
+            log.warning("google video: could not delete the surplus copy %s", key)
+
+    async def sweep_retention(self) -> int:
+        """Delete videos older than the retention period from storage; returns how many."""
+        config = await GoogleVideoConfigs.get()
+        if config.retention_days <= 0:
+            return 0
+        removed = 0
+        for task in await lifecycle.expired_videos(now() - config.retention_days * 86400, RETENTION_BATCH):
+            try:
+                await self.runtime.storage(config, task.storage_backend or "local").delete(task.video_path)
+            except StorageError:
+                continue  # the next sweep tries again
+            if await lifecycle.mark_expired(task.id, task.video_path):
+                removed += 1
+        if removed:
+            log.info("google video retention: removed %d video(s) older than %d day(s)", removed, config.retention_days)
+        return removed
 
     async def _keep_lease(self, task_id: str) -> None:
         """Renew the lease while a long download runs, so no other worker starts a second copy."""

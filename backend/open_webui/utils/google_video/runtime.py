@@ -8,13 +8,14 @@ import time
 import socket
 import uuid
 from pathlib import Path
+from typing import Optional
 
 import httpx
 
 from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoTaskModel
 from open_webui.utils.google_video.net_guard import GuardedNetworkBackend, guarded_client, test_allow_list_from_env
 from open_webui.utils.google_video.relay_client import RelayClient
-from open_webui.utils.google_video.storage import LocalStorage
+from open_webui.utils.google_video.storage import ObjectStorage, build_storage, storage_settings
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ class GoogleVideoRuntime:
         )
         # Image URLs typed by users: nothing is trusted.
         self.user_fetch_http = guarded_client(GuardedNetworkBackend(allowed), httpx.Timeout(10.0))
-        self.storage = LocalStorage(data_dir / "google_video")
+        self.data_dir = data_dir
+        self._storages: dict[str, tuple[tuple, ObjectStorage]] = {}
         self.poll_pacer = RequestPacer()
 
     def relay_client(self, config: GoogleVideoConfigModel) -> RelayClient:
@@ -66,6 +68,16 @@ class GoogleVideoRuntime:
             self.http, config.base_url, config.api_key, timeout=RELAY_TIMEOUT_SECONDS,
             pace_queries=lambda: self.poll_pacer.wait(config.relay_max_requests_per_second),
         )
+
+    def storage(self, config: GoogleVideoConfigModel, kind: Optional[str] = None) -> ObjectStorage:
+        """Backend `kind` (default: the configured one), rebuilt when its settings change."""
+        kind = kind or config.storage_backend
+        settings = storage_settings(kind, config)
+        cached = self._storages.get(kind)
+        if cached is None or cached[0] != settings:
+            cached = (settings, build_storage(kind, config, self.data_dir))
+            self._storages[kind] = cached
+        return cached[1]
 
     async def notify(self, task: GoogleVideoTaskModel) -> None:
         """Push the task's new state to its owner's browser tabs (socket.io room user:{id})."""

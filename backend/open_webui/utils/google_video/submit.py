@@ -29,6 +29,7 @@ from open_webui.utils.google_video import catalog, credits, images, lifecycle, m
 from open_webui.utils.google_video.db_retry import is_database_busy, retry_when_database_busy
 from open_webui.utils.google_video.relay_client import RelayError
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
+from open_webui.utils.google_video.storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -111,20 +112,24 @@ def _check_image_count(model: catalog.VideoModel, count: int) -> None:
         )
 
 
-async def store_upload(runtime: GoogleVideoRuntime, user_id: str, raw: bytes) -> GoogleVideoUploadModel:
+async def store_upload(runtime: GoogleVideoRuntime, config: GoogleVideoConfigModel, user_id: str, raw: bytes) -> GoogleVideoUploadModel:
+    """Clean the image and keep it in the configured storage. Raises ImageInputError or StorageError."""
     clean = images.clean_image(raw)
     upload_id = images.new_upload_id()
     key = f"uploads/{upload_id}.{clean.extension}"
-    runtime.storage.write_bytes(key, clean.data)
+    await runtime.storage(config).put_bytes(key, clean.data)
     upload = GoogleVideoUploadModel(
-        id=upload_id, user_id=user_id, storage_key=key, mime_type=clean.mime_type, size=len(clean.data),
+        id=upload_id, user_id=user_id, storage_key=key, storage_backend=config.storage_backend,
+        mime_type=clean.mime_type, size=len(clean.data),
         width=clean.width, height=clean.height, created_at=now(),
     )
     await GoogleVideoUploads.insert(upload)
     return upload
 
 
-async def _resolve_images(runtime: GoogleVideoRuntime, user_id: str, refs: list[str]) -> tuple[list[str], list[str]]:
+async def _resolve_images(
+    runtime: GoogleVideoRuntime, config: GoogleVideoConfigModel, user_id: str, refs: list[str]
+) -> tuple[list[str], list[str]]:
     """Returns (references kept on the task, values sent to the relay)."""
     kept, relay_values = [], []
     for index, ref in enumerate(refs, start=1):
@@ -133,7 +138,7 @@ async def _resolve_images(runtime: GoogleVideoRuntime, user_id: str, refs: list[
                 raise images.ImageInputError("Empty image reference.")
             ref = ref.strip()
             if ref.startswith("data:"):
-                upload = await store_upload(runtime, user_id, images.decode_data_uri(ref))
+                upload = await store_upload(runtime, config, user_id, images.decode_data_uri(ref))
             elif upload_id := images.upload_id_from_reference(ref):
                 upload = await GoogleVideoUploads.get_for_user(upload_id, user_id)
                 if upload is None:
@@ -141,11 +146,14 @@ async def _resolve_images(runtime: GoogleVideoRuntime, user_id: str, refs: list[
             else:
                 # Fetched and re-encoded here, so the relay only ever sees a clean copy.
                 raw = await images.download_image(runtime.user_fetch_http, ref)
-                upload = await store_upload(runtime, user_id, raw)
+                upload = await store_upload(runtime, config, user_id, raw)
             kept.append(images.UPLOAD_URL_PREFIX + upload.id)
-            relay_values.append(images.to_data_uri(runtime.storage.path_for(upload.storage_key).read_bytes(), upload.mime_type))
+            data = await runtime.storage(config, upload.storage_backend).get_bytes(upload.storage_key)
+            relay_values.append(images.to_data_uri(data, upload.mime_type))
         except images.ImageInputError as e:
             raise SubmitError(400, f"Image {index}: {e}")
+        except StorageError:
+            raise SubmitError(503, f"Image {index} could not be stored or read right now; nothing was charged. Please try again.")
     return kept, relay_values
 
 
@@ -230,7 +238,7 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
         await rate_limit.check_submits(user_id, config.submits_per_minute)
     except rate_limit.RateLimited as e:
         raise SubmitError(429, f"{e} Nothing was charged.", retry_after=e.retry_after)
-    kept_images, relay_images = await _resolve_images(runtime, user_id, req.images)
+    kept_images, relay_images = await _resolve_images(runtime, config, user_id, req.images)
     enhance = config.default_enhance_prompt if req.enhance_prompt is None else req.enhance_prompt
     price = config.price_of(model.id)
 

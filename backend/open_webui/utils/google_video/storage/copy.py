@@ -1,0 +1,103 @@
+"""Copy a finished video from the relay's URL into storage as it streams: the container is
+checked by its magic bytes, the size is capped, the SHA-256 and the MP4 duration are computed
+on the way, and at most two parts (one being uploaded, one filling) are in memory."""
+
+import asyncio
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Optional
+
+import httpx
+
+from open_webui.utils.google_video.net_guard import BlockedAddressError, check_url_form
+from open_webui.utils.google_video.storage.base import ObjectStorage, UploadWriter
+from open_webui.utils.google_video.video_file import MoovCatcher, sniff_container
+
+DEFAULT_MAX_VIDEO_BYTES = 500 * 1024 * 1024
+PART_BYTES = 8 * 1024 * 1024  # S3 and COS take parts of 5 MB and more
+_READ_CHUNK = 256 * 1024
+_SNIFF_BYTES = 16
+
+
+class VideoFetchError(Exception):
+    """The source failed. `permanent` means retrying the same URL cannot help (not a video, 404,
+    too large, not allowed)."""
+
+    def __init__(self, message: str, permanent: bool):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class StoredVideo:
+    key: str
+    size: int
+    duration_ms: Optional[int]
+    sha256: str
+
+
+async def copy_video_from_url(
+    http: httpx.AsyncClient, url: str, storage: ObjectStorage, task_id: str, max_bytes: int = DEFAULT_MAX_VIDEO_BYTES
+) -> StoredVideo:
+    """Raises VideoFetchError for source problems and StorageError for destination problems.
+
+    Each attempt gets its own key, so a worker that lost its lease never overwrites or deletes
+    the copy another worker delivered.
+    """
+    stem = f"videos/{task_id}-{uuid.uuid4().hex[:8]}"
+    writer: Optional[UploadWriter] = None
+    uploading: Optional[asyncio.Task] = None
+    try:
+        check_url_form(url)
+        async with http.stream("GET", url) as resp:
+            if 400 <= resp.status_code < 500 and resp.status_code != 429:
+                raise VideoFetchError(f"video URL answered HTTP {resp.status_code}", permanent=True)
+            if resp.status_code != 200:
+                raise VideoFetchError(f"video URL answered HTTP {resp.status_code}", permanent=False)
+            digest, moov = hashlib.sha256(), MoovCatcher()
+            buffer, size, container = bytearray(), 0, None
+            async for chunk in resp.aiter_bytes(_READ_CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise VideoFetchError(f"video is larger than the {max_bytes // (1024 * 1024)} MB limit", permanent=True)
+                digest.update(chunk)
+                moov.feed(chunk)
+                buffer += chunk
+                if container is None and len(buffer) >= _SNIFF_BYTES:
+                    container = _container_of(bytes(buffer[:_SNIFF_BYTES]))
+                    writer = await storage.start_upload(f"{stem}.{container}")
+                if writer is not None and len(buffer) >= PART_BYTES:
+                    if uploading is not None:
+                        await uploading  # back-pressure: at most one part uploading while the next fills
+                    uploading = asyncio.create_task(writer.write_part(bytes(buffer)))
+                    buffer = bytearray()
+            if container is None:
+                _container_of(bytes(buffer))  # raises: empty or too short to be a video
+            if uploading is not None:
+                await uploading
+            await writer.complete(bytes(buffer))
+            writer = None
+    except BlockedAddressError as e:
+        raise VideoFetchError(f"the video URL is not allowed: {e}", permanent=True)
+    except httpx.TooManyRedirects:
+        raise VideoFetchError("the video URL redirects too often", permanent=True)
+    except httpx.HTTPError as e:
+        raise VideoFetchError(f"video download failed: {type(e).__name__}", permanent=False)
+    finally:
+        if uploading is not None and not uploading.done():
+            uploading.cancel()
+            await asyncio.gather(uploading, return_exceptions=True)
+        if writer is not None:
+            await writer.abort()
+    duration = moov.duration_seconds() if container == "mp4" else None
+    return StoredVideo(f"{stem}.{container}", size, int(duration * 1000) if duration is not None else None,
+                       digest.hexdigest())
+
+
+def _container_of(head: bytes) -> str:
+    container = sniff_container(head)
+    if container is None:
+        raise VideoFetchError("the relay's file is empty or not an MP4, MOV or WebM video", permanent=True)
+    return container
+
