@@ -109,6 +109,7 @@ def test_while_storage_is_down_the_task_succeeds_and_the_copy_lands_later(config
     assert done["status"] == "SUCCESS" and done["cloud_upload_status"] == "pending"
     assert done["video_url"].startswith(sim.url)  # the relay's URL until our copy exists
     assert funded.request("GET", f"/task/{done['id']}/video").status_code == 404
+    assert configured.ok("GET", "/admin/stats")["stored_videos_by_status"].get("pending", 0) >= 1
     object_store.create_bucket(bucket)
     deadline = time.time() + 30
     while (task := funded.ok("GET", f"/task/{done['id']}")["task"])["cloud_upload_status"] == "pending":

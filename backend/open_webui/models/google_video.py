@@ -466,13 +466,16 @@ class GoogleVideoTaskTable:
             return GoogleVideoTaskModel.model_validate(row) if row else None
 
     async def stats(self, since: int, db: Optional[AsyncSession] = None) -> dict[str, Any]:
-        """Operational view for admins: tasks by state, the oldest unfinished one, recent refunds."""
+        """Operational view for admins: tasks by state, the oldest unfinished one, storage copies, recent refunds."""
         async with get_async_db_context(db) as db:
             by_status = dict((await db.execute(
                 select(GoogleVideoTask.status, func.count()).group_by(GoogleVideoTask.status))).all())
             oldest = await db.scalar(
                 select(GoogleVideoTask).where(GoogleVideoTask.status.in_(UNFINISHED_STATUSES))
                 .order_by(GoogleVideoTask.created_at, GoogleVideoTask.id).limit(1))
+            copies = dict((await db.execute(
+                select(GoogleVideoTask.cloud_upload_status, func.count()).where(GoogleVideoTask.status == "SUCCESS")
+                .group_by(GoogleVideoTask.cloud_upload_status))).all())
             refunds, refunded = (await db.execute(
                 select(func.count(), func.coalesce(func.sum(GoogleVideoCredit.amount), 0))
                 .where(GoogleVideoCredit.kind == "refund", GoogleVideoCredit.created_at >= since))).one()
@@ -483,6 +486,7 @@ class GoogleVideoTaskTable:
                     "id": oldest.id, "user_id": oldest.user_id, "status": oldest.status, "model": oldest.model,
                     "created_at": oldest.created_at, "age_seconds": now() - oldest.created_at,
                 },
+                "stored_videos_by_status": copies,  # pending copies are retried by the poller
                 "refunds_since": since,
                 "refund_count": int(refunds),
                 "refunded_credits": int(refunded),
