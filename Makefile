@@ -3,17 +3,23 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: setup demo serve test
+.PHONY: setup ui demo serve test
 
 setup:
 	@bash scripts/bootstrap.sh
 
-demo: setup
+# The web UI (build/google-video); the server mounts it only if it exists when it starts.
+ui:
+	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+	npm run build
+
+demo: setup ui
 	$(PY) -m devstack.demo
 
-serve: setup
+serve: setup ui
 	bash scripts/serve.sh
 
-test: setup
-	@if [ "$${GV_TEST_DATABASES:-sqlite,postgresql}" != sqlite ]; then bash scripts/system-deps.sh; fi
+test: setup ui
+	@bash scripts/system-deps.sh
+	npm test
 	$(PY) -m pytest tests -q

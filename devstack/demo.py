@@ -41,7 +41,7 @@ def main() -> None:
         configure(admin, sim.url, sim.api_key, task_timeout_seconds=600, poll_interval_seconds=2,
                   submits_per_minute=10, uploads_per_minute=30)
         log.info(
-            "\nReady.\n  Open WebUI:   %s\n  Video module: %s/api/v1/google-video/health\n"
+            "\nReady.\n  Open WebUI:   %s\n  Video studio: %s/google-video/\n"
             "  Sign in as:   %s / %s  (%d credits)\n  Data:         %s\nPress Ctrl-C to stop.",
             webui.url, webui.url, ADMIN_EMAIL, ADMIN_PASSWORD, admin.balance(), data_dir,
         )

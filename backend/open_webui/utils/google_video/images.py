@@ -109,6 +109,8 @@ async def download_image(client: httpx.AsyncClient, url: str) -> bytes:
         raise ImageInputError(f"The image URL did not deliver within {IMAGE_FETCH_SECONDS} s.")
     except httpx.TooManyRedirects:
         raise ImageInputError("The image URL redirects too often.")
+    except httpx.InvalidURL:
+        raise ImageInputError("The image URL is malformed.")
     except httpx.HTTPError:
         raise ImageInputError("The image URL could not be fetched.")
 

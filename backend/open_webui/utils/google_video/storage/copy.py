@@ -82,6 +82,8 @@ async def copy_video_from_url(
         raise VideoFetchError(f"the video URL is not allowed: {e}", permanent=True)
     except httpx.TooManyRedirects:
         raise VideoFetchError("the video URL redirects too often", permanent=True)
+    except httpx.InvalidURL:
+        raise VideoFetchError("the video URL is malformed", permanent=True)
     except httpx.HTTPError as e:
         raise VideoFetchError(f"video download failed: {type(e).__name__}", permanent=False)
     finally:

@@ -1,0 +1,269 @@
+"""End-to-end tests of the web UI at /google-video/: a real Chromium drives the built page against
+the session's Open WebUI + module and the relay simulator. Build the UI before the server starts
+(`make test` does; by hand: `npm ci && npm run build`), because the module mounts build/google-video
+only if it exists at startup."""
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from devstack.api import configure, grant
+from helpers import png_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+UI_INDEX = ROOT / "build" / "google-video" / "index.html"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 30_000
+GENERATE_API = re.compile(r"/api/v1/google-video/(text-to-video|image-to-video|upload-image)$")
+
+if os.environ.get("GV_SKIP_UI") == "1":
+    pytest.skip("GV_SKIP_UI=1: UI end-to-end tests skipped", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def ui_url(webui):
+    """The UI's URL, after checking that it was built and that the running server serves it."""
+    if not UI_INDEX.is_file():
+        pytest.fail(f"{UI_INDEX} is missing: build the UI first (make ui, or npm ci && npm run build), "
+                    "or set GV_SKIP_UI=1 to skip the UI tests.")
+    r = httpx.get(f"{webui.url}/google-video/", timeout=30)
+    if r.status_code != 200 or 'id="app"' not in r.text:
+        pytest.fail("The server does not serve the UI at /google-video/: it was built after the server started. "
+                    "Build it before running pytest.")
+    return f"{webui.url}/google-video/"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium (scripts/system-deps.sh does).")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_ui(browser, ui_url, tmp_path):
+    """Returns open(session, width=1280, height=900) -> a signed-in page on the UI."""
+    contexts = []
+
+    def open_(session, width=1280, height=900, lang="en-US", theme="light") -> Page:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=lang)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(ui_url)
+        # The host's sign-in stores the token in localStorage; do the same, then load the app.
+        page.evaluate("([t, theme]) => { localStorage.setItem('token', t); localStorage.setItem('theme', theme); }",
+                      [session.token, theme])
+        page.reload()
+        expect(page.get_by_test_id("credits-badge")).to_be_visible()
+        return page
+
+    yield open_
+    for c in contexts:
+        c.close()
+
+
+def shot(page: Page, tmp_path: Path, name: str, publish: bool = False) -> None:
+    """Saves a screenshot in the test's tmp dir; `publish` also refreshes docs/screenshots/."""
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    if publish:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, SCREENSHOTS / f"{name}.png")
+
+
+def watch_generate_requests(page: Page) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda req: req.method == "POST" and GENERATE_API.search(req.url) and seen.append(req.url))
+    return seen
+
+
+def wait_video_playable(page: Page, locator) -> None:
+    """The player has decoded data (readyState >= 2) and seeking works."""
+    locator.scroll_into_view_if_needed()
+    handle = locator.element_handle()
+    page.wait_for_function("v => v.readyState >= 1", arg=handle, timeout=TIMEOUT_MS)
+    page.evaluate("v => { v.muted = true; v.currentTime = Math.min(1, v.duration / 2); }", handle)
+    page.wait_for_function("v => v.readyState >= 2 && !v.seeking && v.currentTime > 0", arg=handle, timeout=TIMEOUT_MS)
+
+
+@pytest.fixture
+def restore_config(configured, sim):
+    """The admin test saves settings through the page; put the baseline back for later tests."""
+    yield
+    configure(configured, sim.url, sim.api_key)
+
+
+def test_admin_configures_and_grants_credits(open_ui, configured, user, restore_config, tmp_path):
+    page = open_ui(configured)
+    page.get_by_role("tab", name="Admin").click()
+    expect(page.get_by_test_id("admin-settings")).to_be_visible()
+
+    # The stored key is never shown, only its last four characters.
+    expect(page.get_by_test_id("api-key-status")).to_contain_text(configured_key_last4(page))
+    page.get_by_role("button", name="Test connection").click()
+    expect(page.get_by_test_id("connection-result")).to_contain_text("ok", ignore_case=True)
+
+    price = page.get_by_label("Price of veo3-fast", exact=True)
+    price.fill("77")
+    page.get_by_label("Task timeout (minutes)").fill("3")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_test_id("save-result")).to_be_visible()
+    config = configured.ok("GET", "/config")
+    assert config["model_credits_config"]["veo3-fast"] == 77
+    assert config["task_timeout_seconds"] == 180
+
+    page.get_by_label("User ID").fill(user.id)
+    page.get_by_label("Amount").fill("500")
+    page.get_by_label("Reason").fill("welcome credits")
+    page.get_by_role("button", name="Adjust credits").click()
+    expect(page.get_by_test_id("adjust-result")).to_contain_text("500")
+    assert user.balance() == 500
+    expect(page.get_by_test_id("audit-log")).to_contain_text("credits.adjust")
+    shot(page, tmp_path, "admin", publish=True)
+
+
+def configured_key_last4(page: Page) -> str:
+    """Whatever the panel shows must be a masked key: four characters after a mask."""
+    text = page.get_by_test_id("api-key-status").inner_text()
+    m = re.search(r"[•*]+(\w{4})", text)
+    assert m, f"API key status is not masked: {text!r}"
+    return m.group(1)
+
+
+def test_text_to_video_progress_playback_and_history(open_ui, configured, user, tmp_path):
+    grant(configured, user.id, 1000)
+    page = open_ui(user)
+    expect(page.get_by_test_id("credits-value")).to_have_text("1000")
+    # The live channel (socket.io through the host) is up; polling is only the fallback.
+    expect(page.locator("html")).to_have_attribute("data-gv-socket", "connected")
+    page.get_by_label("Prompt", exact=True).fill("a red fox running through snow [sim:seconds=4]")
+    page.get_by_label("Model", exact=True).select_option("veo3-fast")
+    price = int(page.get_by_test_id("price").inner_text())
+    page.get_by_test_id("generate").click()
+
+    status = page.get_by_test_id("current-task").get_by_test_id("task-status")
+    # Live progress: the bar is shown with a percentage before the task finishes.
+    expect(page.get_by_role("progressbar")).to_be_visible()
+    shot(page, tmp_path, "studio-progress")
+    expect(status).to_have_attribute("data-status", "SUCCESS", timeout=TIMEOUT_MS)
+    expect(page.get_by_test_id("credits-value")).to_have_text(str(1000 - price))
+    wait_video_playable(page, page.get_by_test_id("current-task").get_by_test_id("video-player"))
+    download = page.get_by_test_id("download-link").get_attribute("href")
+    assert download.endswith("?download=true")
+    shot(page, tmp_path, "studio", publish=True)
+
+    page.get_by_role("tab", name="History").click()
+    item = page.get_by_test_id("history-item").first
+    expect(item).to_contain_text("a red fox running through snow")
+    expect(item.get_by_test_id("task-status")).to_have_attribute("data-status", "SUCCESS")
+    wait_video_playable(page, item.get_by_test_id("video-player"))
+    shot(page, tmp_path, "history", publish=True)
+
+    # Phone width and the host's dark theme: the page follows both and does not scroll sideways.
+    phone = open_ui(user, width=390, height=844, theme="dark")
+    expect(phone.locator("html")).to_have_class(re.compile(r"\bdark\b"))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, tmp_path, "studio-mobile", publish=True)
+    # The language switcher (Chinese glyphs need a CJK font, which test machines may lack).
+    phone.get_by_label("Language").select_option("zh")
+    expect(phone.get_by_role("tab", name="创作")).to_be_visible()
+    expect(phone.locator("html")).to_have_attribute("lang", "zh-CN")
+
+
+def test_image_to_video_with_uploaded_image(open_ui, configured, user, tmp_path):
+    grant(configured, user.id, 1000)
+    image = tmp_path / "first-frame.png"
+    image.write_bytes(png_bytes((20, 120, 220)))
+    page = open_ui(user)
+    page.get_by_test_id("mode-image").click()
+    page.get_by_label("Model", exact=True).select_option("veo3-fast-frames")
+    expect(page.get_by_test_id("model-image-info")).to_contain_text("first frame")
+    page.get_by_test_id("image-file-input").set_input_files(image)
+    expect(page.get_by_test_id("image-list").locator("li")).to_have_count(1)
+    page.get_by_label("Prompt", exact=True).fill("the blue square starts to spin [sim:polls=2]")
+    page.get_by_test_id("generate").click()
+    status = page.get_by_test_id("current-task").get_by_test_id("task-status")
+    expect(status).to_have_attribute("data-status", "SUCCESS", timeout=TIMEOUT_MS)
+    wait_video_playable(page, page.get_by_test_id("current-task").get_by_test_id("video-player"))
+    shot(page, tmp_path, "studio-image", publish=True)
+
+    task = user.ok("GET", "/history")["tasks"][0]
+    assert task["task_type"] == "image_to_video" and task["model"] == "veo3-fast-frames"
+    assert len(task["input_images"]) == 1
+
+
+def test_failure_shows_reason_and_refund(open_ui, configured, user, tmp_path):
+    grant(configured, user.id, 1000)
+    page = open_ui(user)
+    page.get_by_label("Prompt", exact=True).fill("anything [sim:fail=Content policy]")
+    page.get_by_test_id("generate").click()
+    current = page.get_by_test_id("current-task")
+    expect(current.get_by_test_id("task-status")).to_have_attribute("data-status", "FAILURE", timeout=TIMEOUT_MS)
+    expect(current.get_by_test_id("fail-reason")).to_contain_text("Content policy")
+    expect(current.get_by_test_id("refund-marker")).to_be_visible()
+    # The refund brings the balance back to where it was.
+    expect(page.get_by_test_id("credits-value")).to_have_text("1000")
+    shot(page, tmp_path, "studio-failure", publish=True)
+
+    # The ledger shows the charge and its refund.
+    page.get_by_role("tab", name="Credits").click()
+    ledger = page.get_by_test_id("ledger")
+    expect(ledger.locator("tbody tr")).to_have_count(3)  # grant, charge, refund
+    expect(ledger.locator("tbody tr").first).to_contain_text("refund")
+    shot(page, tmp_path, "ledger", publish=True)
+
+    # History keeps the failed task with its refund marker, under the FAILURE filter; it can be deleted.
+    page.get_by_role("tab", name="History").click()
+    page.get_by_label("Status", exact=True).select_option("FAILURE")
+    item = page.get_by_test_id("history-item")
+    expect(item).to_have_count(1)
+    expect(item.get_by_test_id("refund-marker")).to_be_visible()
+    expect(item.get_by_test_id("fail-reason")).to_contain_text("Content policy")
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.get_by_role("button", name="Delete").click()
+    expect(page.get_by_test_id("history-item")).to_have_count(0)
+    assert user.ok("GET", "/history")["total"] == 0
+
+
+def test_too_many_images_blocked_before_submit(open_ui, configured, user, tmp_path):
+    grant(configured, user.id, 1000)
+    files = []
+    for i, color in enumerate([(200, 0, 0), (0, 200, 0), (0, 0, 200)]):
+        files.append(tmp_path / f"img{i}.png")
+        files[-1].write_bytes(png_bytes(color))
+    page = open_ui(user)
+    requests = watch_generate_requests(page)
+    page.get_by_test_id("mode-image").click()
+    page.get_by_label("Prompt", exact=True).fill("three things")
+
+    # A one-image model refuses the second image when it is added.
+    page.get_by_label("Model", exact=True).select_option("veo3-pro-frames")
+    page.get_by_test_id("image-file-input").set_input_files(files[:2])
+    expect(page.get_by_test_id("image-limit-message")).to_contain_text("at most 1")
+    expect(page.get_by_test_id("image-list").locator("li")).to_have_count(1)
+
+    # Three components, then a switch to a one-image model: submit is refused with the reason.
+    page.get_by_label("Model", exact=True).select_option("veo2-fast-components")
+    page.get_by_test_id("image-file-input").set_input_files(files[1:])
+    expect(page.get_by_test_id("image-list").locator("li")).to_have_count(3)
+    page.get_by_label("Model", exact=True).select_option("veo3-fast-frames")
+    page.get_by_test_id("generate").click()
+    expect(page.get_by_test_id("studio-error")).to_contain_text("at most 1")
+    shot(page, tmp_path, "studio-too-many")
+    time.sleep(0.5)
+    assert requests == [], f"requests were made despite the image limit: {requests}"
+    assert user.ok("GET", "/history")["total"] == 0
