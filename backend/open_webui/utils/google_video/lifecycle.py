@@ -105,6 +105,19 @@ async def record_poll(task_id: str, owner: str, values: dict[str, Any]) -> Optio
 
 
 @retry_when_database_busy
+async def record_polls(owner: str, results: list[tuple[str, dict[str, Any]]]) -> list[Optional[GoogleVideoTaskModel]]:
+    """record_poll for several tasks in one transaction: at steady state polling costs mostly
+    commits, so the poller saves its results together (see poller.PollResultWriter)."""
+    async with get_async_db() as db:
+        tasks = [
+            await _update_task(db, _task_guard(task_id, owner), dict(lease_owner=None, lease_until=None, **values))
+            for task_id, values in results
+        ]
+        await db.commit()
+        return tasks
+
+
+@retry_when_database_busy
 async def extend_lease(task_id: str, owner: str, until: int) -> bool:
     async with get_async_db() as db:
         task = await _update_task(db, _task_guard(task_id, owner), dict(lease_until=until))

@@ -58,6 +58,56 @@ def next_poll_delay(base: int, poll_count: int, progress: Optional[int], running
     return min(base * 3, base * (1.15 ** max(0, poll_count - 2))) * random.uniform(0.9, 1.1)
 
 
+class PollResultWriter:
+    """Saves the results of non-terminal polls in batches: each poll waits for the transaction
+    that holds its result (at most WINDOW_SECONDS plus the write), one commit serves them all."""
+
+    WINDOW_SECONDS = 0.05
+
+    def __init__(self, owner: str):
+        self.owner = owner
+        self._pending: list[tuple[str, dict, asyncio.Future]] = []
+        self._wake = asyncio.Event()
+        self._loop_task: Optional[asyncio.Task] = None
+
+    def start(self) -> None:
+        self._loop_task = asyncio.create_task(self._run(), name="google-video-poll-writer")
+
+    async def stop(self) -> None:
+        if self._loop_task:
+            self._loop_task.cancel()
+            await asyncio.gather(self._loop_task, return_exceptions=True)
+        await self._flush()  # anything queued while stopping
+
+    async def save(self, task_id: str, values: dict) -> Optional[GoogleVideoTaskModel]:
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((task_id, values, future))
+        self._wake.set()
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(self.WINDOW_SECONDS)  # let the polls finishing together join
+            self._wake.clear()
+            await self._flush()
+
+    async def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        try:
+            saved = await lifecycle.record_polls(self.owner, [(task_id, values) for task_id, values, _ in batch])
+        except Exception as e:
+            for _, _, future in batch:
+                if not future.done():
+                    future.set_exception(e)
+            return
+        for (_, _, future), task in zip(batch, saved):
+            if not future.done():
+                future.set_result(task)
+
+
 def copy_retry_delay(streak: int) -> float:
     return min(COPY_RETRY_MAX_SECONDS, COPY_RETRY_SECONDS * (2 ** min(streak, 16)))
 
@@ -80,8 +130,10 @@ class TaskPoller:
         self._in_flight: set[asyncio.Task] = set()
         self._semaphore = asyncio.Semaphore(CONCURRENCY)
         self.polls_done = 0  # relay status queries by this worker, for the admin stats
+        self.writer = PollResultWriter(runtime.worker_id)
 
     def start(self) -> None:
+        self.writer.start()
         self._loop_task = asyncio.create_task(self._run(), name="google-video-poller")
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
@@ -94,6 +146,7 @@ class TaskPoller:
             for t in pending:
                 t.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        await self.writer.stop()
         released = await lifecycle.release_leases(self.runtime.worker_id)
         if released:
             log.info("google video poller released %d task lease(s) on shutdown", released)
@@ -172,7 +225,7 @@ class TaskPoller:
             if status.progress is not None:
                 values["progress"] = max(task.progress, min(status.progress, 99))
             values.update(_relay_times(status))
-            updated = await lifecycle.record_poll(task.id, owner, values)
+            updated = await self.writer.save(task.id, values)
             if updated and (updated.progress != task.progress or updated.status != task.status):
                 await self.runtime.notify(updated)
 

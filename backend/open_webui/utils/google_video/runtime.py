@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Optional
 
+import aiohttp
 import httpx
 
 from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoTaskModel
@@ -44,10 +45,9 @@ class RequestPacer:
 class GoogleVideoRuntime:
     def __init__(self, data_dir: Path):
         self.worker_id = f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.http = httpx.AsyncClient(
-            follow_redirects=True,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
-            trust_env=False,
+        # Requests to the admin-configured relay (trusted; see net_guard for the untrusted URLs).
+        self.relay_session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=64, limit_per_host=64, keepalive_timeout=30), trust_env=False
         )
         allowed = test_allow_list_from_env()
         # Result URLs may live on the relay's own (admin-trusted) host; anything else is checked.
@@ -65,7 +65,7 @@ class GoogleVideoRuntime:
         relay = httpx.URL(config.base_url) if config.base_url else None
         self._relay_endpoint = {(relay.host, relay.port or (443 if relay.scheme == "https" else 80))} if relay else set()
         return RelayClient(
-            self.http, config.base_url, config.api_key, timeout=RELAY_TIMEOUT_SECONDS,
+            self.relay_session, config.base_url, config.api_key, timeout=RELAY_TIMEOUT_SECONDS,
             pace_queries=lambda: self.poll_pacer.wait(config.relay_max_requests_per_second),
         )
 
@@ -89,5 +89,6 @@ class GoogleVideoRuntime:
             log.debug("could not push progress for task %s", task.id, exc_info=True)
 
     async def close(self) -> None:
-        for client in (self.http, self.result_http, self.user_fetch_http):
+        await self.relay_session.close()
+        for client in (self.result_http, self.user_fetch_http):
             await client.aclose()
