@@ -99,6 +99,8 @@ def test_storage_secrets_are_masked_and_kept(configured, sim, object_store):
     view = configure(configured, sim.url, None, **settings)  # saving without the secret keeps it
     assert view["cos_secret_key_set"] is True
     assert object_store.cos_settings(bucket)["cos_secret_key"] not in configured.request("GET", "/config").text
+    view = configure(configured, sim.url, None, **{**settings, "clear_secrets": ["cos_secret_key"]})
+    assert view["cos_secret_key_set"] is False and view["api_key_set"] is True
 
 
 def test_while_storage_is_down_the_task_succeeds_and_the_copy_lands_later(configured, sim, funded, object_store, ledger_check):

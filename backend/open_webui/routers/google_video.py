@@ -137,8 +137,9 @@ async def get_config(user=Depends(get_admin_user)):
 
 @router.post("/config")
 async def save_config(form: ConfigForm, user=Depends(get_admin_user)):
-    values = form.model_dump(exclude=set(SECRET_CONFIG_FIELDS))
+    values = form.model_dump(exclude={*SECRET_CONFIG_FIELDS, "clear_secrets"})
     values.update({f: getattr(form, f) for f in SECRET_CONFIG_FIELDS if getattr(form, f)})
+    values.update({f: "" for f in form.clear_secrets})
     before = await GoogleVideoConfigs.get()
     config = await GoogleVideoConfigs.save(values, updated_by=user.id)
     changed = {

@@ -55,6 +55,8 @@ class ConfigForm(BaseModel):
     max_video_mb: int = Field(500, ge=1, le=10_240)
     retention_days: int = Field(0, ge=0, le=36_500)  # 0 keeps videos forever
     signed_url_seconds: int = Field(600, ge=60, le=7 * 24 * 3600)
+    # Empty secret fields keep the stored values; name them here to remove them instead.
+    clear_secrets: list[Literal["api_key", "cos_secret_key", "s3_secret_access_key"]] = Field(default_factory=list)
 
     @field_validator("base_url")
     @classmethod
