@@ -399,11 +399,10 @@ class GoogleVideoConfigTable:
             row = await db.get(GoogleVideoConfig, 1)
             if row is None:
                 return GoogleVideoConfigModel()
-            if any(getattr(row, f) and not secret_box.is_encrypted(getattr(row, f)) for f in SECRET_CONFIG_FIELDS):
-                # Written before encryption existed: encrypt it now.
-                for field in SECRET_CONFIG_FIELDS:
-                    if getattr(row, field) and not secret_box.is_encrypted(getattr(row, field)):
-                        setattr(row, field, secret_box.encrypt(getattr(row, field)))
+            legacy = [f for f in SECRET_CONFIG_FIELDS if getattr(row, f) and not secret_box.is_encrypted(getattr(row, f))]
+            for field in legacy:  # written before encryption existed: encrypt it now
+                setattr(row, field, secret_box.encrypt(getattr(row, field)))
+            if legacy:
                 await db.commit()
             return _config_model(row)
 

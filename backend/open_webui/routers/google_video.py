@@ -271,8 +271,9 @@ async def image_to_video(form: ImageToVideoForm, user=Depends(get_verified_user)
 
 @router.post("/upload-image")
 async def upload_image(file: UploadFile = File(...), user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    config = await GoogleVideoConfigs.get()
     try:
-        await rate_limit.check_uploads(user.id, (await GoogleVideoConfigs.get()).uploads_per_minute)
+        await rate_limit.check_uploads(user.id, config.uploads_per_minute)
     except rate_limit.RateLimited as e:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(e), headers={"Retry-After": str(e.retry_after)})
     chunks, size = [], 0
@@ -284,7 +285,7 @@ async def upload_image(file: UploadFile = File(...), user=Depends(get_verified_u
             )
         chunks.append(chunk)
     try:
-        upload = await store_upload(runtime, await GoogleVideoConfigs.get(), user.id, b"".join(chunks))
+        upload, _ = await store_upload(runtime, config, user.id, b"".join(chunks))
     except images.ImageInputError as e:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(e))
     except StorageError:

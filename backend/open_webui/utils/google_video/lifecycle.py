@@ -95,13 +95,9 @@ async def finish_success(task_id: str, owner: str, values: dict[str, Any]) -> Op
     return task
 
 
-@retry_when_database_busy
 async def record_poll(task_id: str, owner: str, values: dict[str, Any]) -> Optional[GoogleVideoTaskModel]:
     """Save a non-terminal poll result and give up the lease."""
-    async with get_async_db() as db:
-        task = await _update_task(db, _task_guard(task_id, owner), dict(lease_owner=None, lease_until=None, **values))
-        await db.commit()
-        return task
+    return (await record_polls(owner, [(task_id, values)]))[0]
 
 
 @retry_when_database_busy

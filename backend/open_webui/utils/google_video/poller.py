@@ -259,7 +259,7 @@ class TaskPoller:
         storage = self.runtime.storage(config)
         renewal = asyncio.create_task(self._keep_lease(task.id))
         try:
-            stored = await copy_video_from_url(self.runtime.result_http, status.video_url, storage, task.id,
+            stored = await copy_video_from_url(self.runtime.result_client(config), status.video_url, storage, task.id,
                                                config.max_video_mb * MB)
         except VideoFetchError as e:
             if e.permanent:
@@ -294,7 +294,7 @@ class TaskPoller:
         storage = self.runtime.storage(config)
         renewal = asyncio.create_task(self._keep_lease(task.id))
         try:
-            stored = await copy_video_from_url(self.runtime.result_http, task.video_url or "", storage, task.id,
+            stored = await copy_video_from_url(self.runtime.result_client(config), task.video_url or "", storage, task.id,
                                                config.max_video_mb * MB)
         except VideoFetchError as e:
             if e.permanent:

@@ -61,9 +61,13 @@ class GoogleVideoRuntime:
         self._storages: dict[str, tuple[tuple, ObjectStorage]] = {}
         self.poll_pacer = RequestPacer()
 
-    def relay_client(self, config: GoogleVideoConfigModel) -> RelayClient:
+    def result_client(self, config: GoogleVideoConfigModel) -> httpx.AsyncClient:
+        """The guarded client for result URLs, trusting the relay that `config` names."""
         relay = httpx.URL(config.base_url) if config.base_url else None
         self._relay_endpoint = {(relay.host, relay.port or (443 if relay.scheme == "https" else 80))} if relay else set()
+        return self.result_http
+
+    def relay_client(self, config: GoogleVideoConfigModel) -> RelayClient:
         return RelayClient(
             self.relay_session, config.base_url, config.api_key, timeout=RELAY_TIMEOUT_SECONDS,
             pace_queries=lambda: self.poll_pacer.wait(config.relay_max_requests_per_second),

@@ -112,8 +112,11 @@ def _check_image_count(model: catalog.VideoModel, count: int) -> None:
         )
 
 
-async def store_upload(runtime: GoogleVideoRuntime, config: GoogleVideoConfigModel, user_id: str, raw: bytes) -> GoogleVideoUploadModel:
-    """Clean the image and keep it in the configured storage. Raises ImageInputError or StorageError."""
+async def store_upload(
+    runtime: GoogleVideoRuntime, config: GoogleVideoConfigModel, user_id: str, raw: bytes
+) -> tuple[GoogleVideoUploadModel, bytes]:
+    """Clean the image and keep it in the configured storage; returns the record and the clean bytes.
+    Raises ImageInputError or StorageError."""
     clean = images.clean_image(raw)
     upload_id = images.new_upload_id()
     key = f"uploads/{upload_id}.{clean.extension}"
@@ -124,7 +127,7 @@ async def store_upload(runtime: GoogleVideoRuntime, config: GoogleVideoConfigMod
         width=clean.width, height=clean.height, created_at=now(),
     )
     await GoogleVideoUploads.insert(upload)
-    return upload
+    return upload, clean.data
 
 
 async def _resolve_images(
@@ -138,17 +141,17 @@ async def _resolve_images(
                 raise images.ImageInputError("Empty image reference.")
             ref = ref.strip()
             if ref.startswith("data:"):
-                upload = await store_upload(runtime, config, user_id, images.decode_data_uri(ref))
+                upload, data = await store_upload(runtime, config, user_id, images.decode_data_uri(ref))
             elif upload_id := images.upload_id_from_reference(ref):
                 upload = await GoogleVideoUploads.get_for_user(upload_id, user_id)
                 if upload is None:
                     raise images.ImageInputError("Uploaded image not found.")
+                data = await runtime.storage(config, upload.storage_backend).get_bytes(upload.storage_key)
             else:
                 # Fetched and re-encoded here, so the relay only ever sees a clean copy.
                 raw = await images.download_image(runtime.user_fetch_http, ref)
-                upload = await store_upload(runtime, config, user_id, raw)
+                upload, data = await store_upload(runtime, config, user_id, raw)
             kept.append(images.UPLOAD_URL_PREFIX + upload.id)
-            data = await runtime.storage(config, upload.storage_backend).get_bytes(upload.storage_key)
             relay_values.append(images.to_data_uri(data, upload.mime_type))
         except images.ImageInputError as e:
             raise SubmitError(400, f"Image {index}: {e}")
