@@ -14,12 +14,15 @@ OVERSIZED_BYTES = 11 * 1024 * 1024
 class Site:
     def __init__(self):
         self.hits: Counter = Counter()
+        self.authorizations: list[str] = []  # every Authorization header received
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 parts = urlsplit(self.path)
                 site.hits[parts.path] += 1
+                if self.headers.get("Authorization"):
+                    site.authorizations.append(self.headers["Authorization"])
                 if parts.path == "/image.png":
                     self._send(200, "image/png", png_bytes((10, 120, 200), (96, 64)))
                 elif parts.path == "/redirect":

@@ -48,7 +48,8 @@ def test_connection_test_reports_ok_auth_and_unreachable_without_creating_tasks(
         "success": True, "status": "ok", "message": "Relay reachable and the API key was accepted."}
     wrong = configured.ok("POST", "/test-connection", json={"api_key": "sk-wrong-key"})
     assert wrong["success"] is False and wrong["status"] == "auth"
-    dead = configured.ok("POST", "/test-connection", json={"base_url": f"http://127.0.0.1:{free_port()}"})
+    dead = configured.ok("POST", "/test-connection", json={"base_url": f"http://127.0.0.1:{free_port()}",
+                                                            "api_key": "sk-key-of-that-relay"})
     assert dead["success"] is False and dead["status"] == "unreachable"
     assert sim.stats()["submits"] == before
 

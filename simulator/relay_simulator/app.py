@@ -10,13 +10,13 @@ import struct
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from PIL import Image
 
-from relay_simulator.scenario import Scenario, parse_scenario
+from relay_simulator.scenario import ProgressFigure, Scenario, parse_scenario
 from relay_simulator.video import make_mp4
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,16 @@ class SimTask:
     finished_status: Optional[str] = None
     video: Optional[bytes] = None
     first_frame: Optional[Image.Image] = field(default=None, repr=False)
+    figure: Optional[ProgressFigure] = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.figure is None:
+            self.figure = ProgressFigure(self.scenario, self.id)
+
+
+def _echo(request: Request, scenario) -> str:
+    """What careless relays do: repeat the caller's credentials in an error text."""
+    return f" (request had Authorization: {request.headers.get('authorization')})" if scenario.echo_auth else ""
 
 
 def _envelope_error(status: int, code: str, message: str) -> JSONResponse:
@@ -103,7 +113,8 @@ def create_app(api_key: str) -> FastAPI:
         if scenario.submit_delay:
             await asyncio.sleep(scenario.submit_delay)
         if scenario.submit_http:
-            return _envelope_error(scenario.submit_http, "upstream_error", f"simulated HTTP {scenario.submit_http}")
+            return _envelope_error(scenario.submit_http, "upstream_error",
+                                   f"simulated HTTP {scenario.submit_http}{_echo(request, scenario)}")
         if scenario.submit_code:
             return JSONResponse({"code": scenario.submit_code, "message": "simulated refusal", "data": None})
         task_id = str(uuid.uuid4())
@@ -112,7 +123,14 @@ def create_app(api_key: str) -> FastAPI:
         counters["submits"] += 1
         return {"code": "success", "message": "", "data": task_id}
 
-    def state_of(task: SimTask) -> tuple[str, int]:
+    def state_of(task: SimTask) -> tuple[str, Union[int, str, None]]:
+        """The status and the progress figure (a percentage, None to leave it out, or "")."""
+        status, time_figure = _time_state_of(task)
+        if status in ("SUCCESS", "FAILURE"):
+            return status, task.figure.finished()
+        return status, task.figure.at(time_figure, time.time() - task.submitted_at)
+
+    def _time_state_of(task: SimTask) -> tuple[str, int]:
         s = task.scenario
         if task.finished_status:
             return task.finished_status, 100
@@ -167,10 +185,11 @@ def create_app(api_key: str) -> FastAPI:
         finished = status in ("SUCCESS", "FAILURE")
         return {"code": "success", "message": "", "data": {
             "task_id": task.id, "notify_hook": "", "action": "google-videos", "status": status,
-            "fail_reason": s.fail if status == "FAILURE" else "",
+            "fail_reason": f"{s.fail}{_echo(request, s)}" if status == "FAILURE" else "",
             "submit_time": int(task.submitted_at), "start_time": 0,
             "finish_time": int(time.time()) if finished else 0,
-            "progress": f"{progress}%", "data": inner if status != "FAILURE" else None,
+            **({} if progress is None else {"progress": f"{progress}%" if progress != "" else ""}),
+            "data": inner if status != "FAILURE" else None,
         }}
 
     @app.get("/videos/{name}")

@@ -28,8 +28,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from open_webui.internal.db import Base, get_async_db_context
+from open_webui.internal.db import Base, get_async_db, get_async_db_context
 from open_webui.utils.google_video import catalog, secret_box
+from open_webui.utils.google_video.db_retry import retry_when_database_busy
 
 UNFINISHED_STATUSES = ("SUBMITTING", "NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS")
 TERMINAL_STATUSES = ("SUCCESS", "FAILURE")
@@ -122,6 +123,7 @@ class GoogleVideoTask(Base):
     credits_cost = Column(Integer, nullable=False)
     credits_refunded = Column(Integer, nullable=False, default=0)
     idempotency_key = Column(String(128), nullable=True)  # client's key: a repeated submit returns this task
+    request_fingerprint = Column(String(64), nullable=True)  # sha256 of the normalised request, for key reuse checks
     # Scheduling: the poller leases a due task so exactly one worker polls it at a time.
     next_poll_at = Column(BigInteger, nullable=False)
     deadline_at = Column(BigInteger, nullable=False)
@@ -171,10 +173,12 @@ class GoogleVideoCredit(Base):
     reason = Column(Text, nullable=False)
     task_id = Column(String(64), nullable=True)
     actor_id = Column(String(255), nullable=True)  # admin who adjusted
+    idempotency_key = Column(String(128), nullable=True)  # admin's key: a retried adjustment applies once
     created_at = Column(BigInteger, nullable=False)
 
     __table_args__ = (
         UniqueConstraint("task_id", "kind", name="uq_google_video_credits_task_kind"),
+        UniqueConstraint("idempotency_key", name="uq_google_video_credits_idempotency"),
         Index("ix_google_video_credits_user_created", "user_id", "created_at"),
     )
 
@@ -193,6 +197,19 @@ class GoogleVideoUpload(Base):
     created_at = Column(BigInteger, nullable=False)
 
     __table_args__ = (Index("ix_google_video_uploads_user", "user_id", "created_at"),)
+
+
+class GoogleVideoAttempt(Base):
+    """One row per rate-limited request that was admitted; deleting tasks or uploads leaves them."""
+
+    __tablename__ = "google_video_attempts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    user_id = Column(String(255), nullable=False)
+    kind = Column(String(20), nullable=False)  # submit | upload
+    created_at = Column(BigInteger, nullable=False)
+
+    __table_args__ = (Index("ix_google_video_attempts_user_kind", "user_id", "kind", "created_at"),)
 
 
 class GoogleVideoAudit(Base):
@@ -293,6 +310,7 @@ class GoogleVideoTaskModel(BaseModel):
     credits_cost: int
     credits_refunded: int
     idempotency_key: Optional[str] = None
+    request_fingerprint: Optional[str] = None
     next_poll_at: int
     deadline_at: int
     poll_count: int
@@ -352,6 +370,7 @@ class GoogleVideoCreditModel(BaseModel):
     reason: str
     task_id: Optional[str] = None
     actor_id: Optional[str] = None
+    idempotency_key: Optional[str] = None
     created_at: int
 
 
@@ -406,20 +425,29 @@ class GoogleVideoConfigTable:
                 await db.commit()
             return _config_model(row)
 
-    async def save(
-        self, values: dict[str, Any], updated_by: str, db: Optional[AsyncSession] = None
-    ) -> GoogleVideoConfigModel:
-        async with get_async_db_context(db) as db:
+    @retry_when_database_busy
+    async def save(self, values: dict[str, Any], updated_by: str) -> GoogleVideoConfigModel:
+        """Change the fields in `values` and audit what changed (secrets only as "(changed)"),
+        in one transaction."""
+        async with get_async_db() as db:
             row = await db.get(GoogleVideoConfig, 1)
             if row is None:
                 row = GoogleVideoConfig(id=1, **GoogleVideoConfigModel().model_dump(exclude={"updated_at", "updated_by"}))
                 db.add(row)
+            before = _config_model(row) if row.updated_at else GoogleVideoConfigModel()
             for key, value in values.items():
                 setattr(row, key, secret_box.encrypt(value) if key in SECRET_CONFIG_FIELDS else value)
             row.updated_at = now()
             row.updated_by = updated_by
+            config = _config_model(row)
+            changed = {
+                field: "(changed)" if field in SECRET_CONFIG_FIELDS else {"from": getattr(before, field), "to": getattr(config, field)}
+                for field in values
+                if getattr(before, field) != getattr(config, field)
+            }
+            db.add(audit_entry(updated_by, "config.update", {"changed": changed}))
             await db.commit()
-            return _config_model(row)
+            return config
 
 
 class GoogleVideoTaskTable:
@@ -442,8 +470,9 @@ class GoogleVideoTaskTable:
             conditions.append(GoogleVideoTask.status.in_(status))
         return await fetch_page(GoogleVideoTask, GoogleVideoTaskModel, conditions, offset, limit, db)
 
-    async def delete_finished(self, task_id: str, user_id: str, db: Optional[AsyncSession] = None) -> bool:
-        async with get_async_db_context(db) as db:
+    @retry_when_database_busy
+    async def delete_finished(self, task_id: str, user_id: str) -> bool:
+        async with get_async_db() as db:
             result = await db.execute(
                 delete(GoogleVideoTask).where(
                     GoogleVideoTask.id == task_id,
@@ -493,8 +522,9 @@ class GoogleVideoTaskTable:
 
 
 class GoogleVideoUploadTable:
-    async def insert(self, upload: GoogleVideoUploadModel, db: Optional[AsyncSession] = None) -> None:
-        async with get_async_db_context(db) as db:
+    @retry_when_database_busy
+    async def insert(self, upload: GoogleVideoUploadModel) -> None:
+        async with get_async_db() as db:
             db.add(GoogleVideoUpload(**upload.model_dump()))
             await db.commit()
 
@@ -519,14 +549,17 @@ class GoogleVideoAuditModel(BaseModel):
     created_at: int
 
 
+def audit_entry(actor_id: str, action: str, detail: dict, target_user_id: Optional[str] = None) -> GoogleVideoAudit:
+    """An audit row to add in the transaction of the change it records."""
+    return GoogleVideoAudit(actor_id=actor_id, action=action, target_user_id=target_user_id, detail=detail, created_at=now())
+
+
 class GoogleVideoAuditTable:
-    async def record(
-        self, actor_id: str, action: str, detail: dict, target_user_id: Optional[str] = None,
-        db: Optional[AsyncSession] = None,
-    ) -> None:
-        async with get_async_db_context(db) as db:
-            db.add(GoogleVideoAudit(actor_id=actor_id, action=action, target_user_id=target_user_id,
-                                    detail=detail, created_at=now()))
+    @retry_when_database_busy
+    async def record(self, actor_id: str, action: str, detail: dict, target_user_id: Optional[str] = None) -> None:
+        """An audit entry of its own (a refusal: there is no change to commit it with)."""
+        async with get_async_db() as db:
+            db.add(audit_entry(actor_id, action, detail, target_user_id))
             await db.commit()
 
     async def list(
@@ -534,16 +567,6 @@ class GoogleVideoAuditTable:
     ) -> tuple[list[GoogleVideoAuditModel], int]:
         conditions = [GoogleVideoAudit.action == action] if action else []
         return await fetch_page(GoogleVideoAudit, GoogleVideoAuditModel, conditions, offset, limit, db)
-
-
-async def recent_count(table, user_id: str, window_seconds: int, db: Optional[AsyncSession] = None) -> tuple[int, int]:
-    """(rows of `user_id` created in the last `window_seconds`, creation time of the oldest of them)."""
-    since = now() - window_seconds
-    async with get_async_db_context(db) as db:
-        count, oldest = (await db.execute(
-            select(func.count(), func.min(table.created_at)).where(table.user_id == user_id, table.created_at > since)
-        )).one()
-        return int(count or 0), int(oldest or 0)
 
 
 GoogleVideoConfigs = GoogleVideoConfigTable()

@@ -7,6 +7,7 @@ from typing import Optional
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 
 from open_webui.models.google_video import (
     SECRET_CONFIG_FIELDS,
@@ -23,6 +24,7 @@ from open_webui.models.google_video import (
 from open_webui.models.users import Users
 from open_webui.utils.auth import get_admin_user, get_verified_user
 from open_webui.utils.google_video import catalog, credits, images, rate_limit
+from open_webui.utils.google_video.db_retry import is_database_busy
 from open_webui.utils.google_video.forms import (
     ConfigForm,
     ConnectionTestForm,
@@ -30,12 +32,19 @@ from open_webui.utils.google_video.forms import (
     ImageToVideoForm,
     TextToVideoForm,
 )
+from open_webui.utils.google_video.request_guard import ModuleRoute
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime
 from open_webui.utils.google_video.storage import VIDEO_MEDIA_TYPES, StorageError
-from open_webui.utils.google_video.submit import SubmitError, SubmitRequest, store_upload, submit_task
+from open_webui.utils.google_video.submit import (
+    SubmitError,
+    SubmitRequest,
+    clean_in_pool,
+    store_clean_image,
+    submit_task,
+)
 
 log = logging.getLogger(__name__)
-router = APIRouter()
+router = APIRouter(route_class=ModuleRoute)
 
 PREFIX = "/api/v1/google-video"
 
@@ -140,14 +149,7 @@ async def save_config(form: ConfigForm, user=Depends(get_admin_user)):
     values = form.model_dump(exclude={*SECRET_CONFIG_FIELDS, "clear_secrets"})
     values.update({f: getattr(form, f) for f in SECRET_CONFIG_FIELDS if getattr(form, f)})
     values.update({f: "" for f in form.clear_secrets})
-    before = await GoogleVideoConfigs.get()
     config = await GoogleVideoConfigs.save(values, updated_by=user.id)
-    changed = {
-        field: "(changed)" if field in SECRET_CONFIG_FIELDS else {"from": getattr(before, field), "to": getattr(config, field)}
-        for field in values
-        if getattr(before, field) != getattr(config, field)
-    }
-    await GoogleVideoAudits.record(user.id, "config.update", {"changed": changed})
     log.info("google video config updated by %s (enabled=%s)", user.id, config.enabled)
     return {"success": True, "config": _admin_config_view(config)}
 
@@ -157,10 +159,12 @@ async def test_connection(
     form: Optional[ConnectionTestForm] = None, user=Depends(get_admin_user), runtime=Depends(get_runtime)
 ):
     stored = await GoogleVideoConfigs.get()
-    config = stored.model_copy(update={
-        "base_url": (form and form.base_url) or stored.base_url,
-        "api_key": (form and form.api_key) or stored.api_key,
-    })
+    base_url = (form and form.base_url) or stored.base_url
+    if base_url != stored.base_url and not (form and form.api_key):
+        # The stored key belongs to the stored relay; sending it elsewhere would hand it to whoever runs that URL.
+        raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                            "To test a relay URL other than the saved one, enter its API key too.")
+    config = stored.model_copy(update={"base_url": base_url, "api_key": (form and form.api_key) or stored.api_key})
     if not config.configured:
         return {"success": False, "status": "not_configured", "message": "Set the relay base URL and API key first."}
     result = await runtime.relay_client(config).probe()
@@ -182,15 +186,21 @@ async def adjust_credits(form: CreditAdjustForm, user=Depends(get_admin_user)):
     if await Users.get_user_by_id(form.user_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "User not found.")
     try:
-        balance = await credits.adjust(form.user_id, form.amount, form.reason, actor_id=user.id)
+        result = await credits.adjust(form.user_id, form.amount, form.reason, user.id, form.idempotency_key)
     except credits.InsufficientCredits as e:
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, f"Cannot deduct {e.price} credits: the user's balance is only {e.balance}."
         )
-    await GoogleVideoAudits.record(user.id, "credits.adjust", {"amount": form.amount, "reason": form.reason,
-                                                               "balance": balance}, target_user_id=form.user_id)
-    log.info("google video credits: %s adjusted %s by %+d", user.id, form.user_id, form.amount)
-    return {"success": True, "user_id": form.user_id, "balance": balance}
+    except credits.IdempotencyConflict:
+        raise HTTPException(status.HTTP_409_CONFLICT, "This idempotency key was already used for a different adjustment.")
+    except OperationalError as e:
+        if not is_database_busy(e):
+            raise
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                            "The database is busy; nothing was changed. Retry with the same idempotency key.")
+    if not result.replayed:
+        log.info("google video credits: %s adjusted %s by %+d", user.id, form.user_id, form.amount)
+    return {"success": True, "user_id": form.user_id, "balance": result.balance, "replayed": result.replayed}
 
 
 @router.get("/credits/ledger")
@@ -247,12 +257,15 @@ async def get_credits(user=Depends(get_verified_user)):
     return {"success": True, "credits": await credits.get_balance(user.id)}
 
 
+def _http_error(e: SubmitError) -> HTTPException:
+    return HTTPException(e.status_code, e.detail, headers={"Retry-After": str(e.retry_after)} if e.retry_after else None)
+
+
 async def _submit(runtime: GoogleVideoRuntime, user, req: SubmitRequest) -> dict:
     try:
         task = await submit_task(runtime, user.id, req)
     except SubmitError as e:
-        headers = {"Retry-After": str(e.retry_after)} if e.retry_after else None
-        raise HTTPException(e.status_code, e.detail, headers=headers)
+        raise _http_error(e)
     return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}
 
 
@@ -273,7 +286,7 @@ async def image_to_video(form: ImageToVideoForm, user=Depends(get_verified_user)
 async def upload_image(file: UploadFile = File(...), user=Depends(get_verified_user), runtime=Depends(get_runtime)):
     config = await GoogleVideoConfigs.get()
     try:
-        await rate_limit.check_uploads(user.id, config.uploads_per_minute)
+        await rate_limit.admit(user.id, "upload", config.uploads_per_minute)
     except rate_limit.RateLimited as e:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(e), headers={"Retry-After": str(e.retry_after)})
     chunks, size = [], 0
@@ -285,9 +298,12 @@ async def upload_image(file: UploadFile = File(...), user=Depends(get_verified_u
             )
         chunks.append(chunk)
     try:
-        upload, _ = await store_upload(runtime, config, user.id, b"".join(chunks))
+        clean = await clean_in_pool(runtime, images.clean_image, b"".join(chunks))
+        upload = await store_clean_image(runtime, config, user.id, images.new_upload_id(), clean)
     except images.ImageInputError as e:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(e))
+    except SubmitError as e:
+        raise _http_error(e)
     except StorageError:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "The image could not be stored right now; please try again.")
     return {

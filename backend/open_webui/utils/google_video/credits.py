@@ -7,21 +7,25 @@ first statement of each is a write so SQLite takes its write lock up front inste
 read-to-write upgrade under concurrency.
 """
 
+from dataclasses import dataclass
 from typing import Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from open_webui.internal.db import get_async_db_context
+from open_webui.internal.db import get_async_db, get_async_db_context
 from open_webui.models.google_video import (
     GoogleVideoBalance,
     GoogleVideoCredit,
     GoogleVideoCreditModel,
+    audit_entry,
     fetch_page,
     now,
 )
+from open_webui.utils.google_video.db_retry import retry_when_database_busy
 
 
 class InsufficientCredits(Exception):
@@ -42,7 +46,8 @@ class TooManyActiveTasks(Exception):
 
 
 def _ledger_entry(db: AsyncSession, user_id: str, amount: int, balance: int, kind: str, reason: str,
-                  task_id: Optional[str] = None, actor_id: Optional[str] = None) -> None:
+                  task_id: Optional[str] = None, actor_id: Optional[str] = None,
+                  idempotency_key: Optional[str] = None) -> None:
     db.add(
         GoogleVideoCredit(
             user_id=user_id,
@@ -52,6 +57,7 @@ def _ledger_entry(db: AsyncSession, user_id: str, amount: int, balance: int, kin
             reason=reason,
             task_id=task_id,
             actor_id=actor_id,
+            idempotency_key=idempotency_key,
             created_at=now(),
         )
     )
@@ -84,6 +90,18 @@ async def reserve_for_task(db: AsyncSession, user_id: str, price: int, max_activ
         raise TooManyActiveTasks(row.active_tasks if row else 0, max_active)
     _ledger_entry(db, user_id, -price, new_balance, "charge", reason, task_id=task_id)
     return new_balance
+
+
+async def check_affordable(user_id: str, price: int, max_active: int) -> None:
+    """A read-only early refusal, so a request that cannot be paid for costs no image work; the
+    reservation itself (reserve_for_task) is what enforces both limits exactly."""
+    async with get_async_db() as db:
+        row = await _balance_row(db, user_id)
+    balance, active = (row.balance, row.active_tasks) if row else (0, 0)
+    if balance < price:
+        raise InsufficientCredits(balance, price)
+    if active >= max_active:
+        raise TooManyActiveTasks(active, max_active)
 
 
 async def _take(db: AsyncSession, user_id: str, price: int, max_active: int) -> Optional[int]:
@@ -130,10 +148,27 @@ async def release_task(db: AsyncSession, user_id: str, task_id: str, refund: int
     return new_balance
 
 
-async def adjust(user_id: str, amount: int, reason: str, actor_id: str, db: Optional[AsyncSession] = None) -> int:
-    """Admin grant (amount > 0) or deduction (amount < 0); a deduction never goes below zero."""
-    async with get_async_db_context(db) as db:
-        await _ensure_balance_row(db, user_id)
+@dataclass(frozen=True)
+class Adjustment:
+    balance: int  # the user's balance right after this adjustment
+    replayed: bool  # True when the idempotency key had already been applied
+
+
+class IdempotencyConflict(Exception):
+    """The key was already used for a different adjustment."""
+
+
+@retry_when_database_busy
+async def adjust(user_id: str, amount: int, reason: str, actor_id: str,
+                 idempotency_key: Optional[str] = None) -> Adjustment:
+    """Admin grant (amount > 0) or deduction (amount < 0, never below zero), with its audit entry,
+    in one transaction. Repeating an idempotency key returns the first outcome and changes nothing."""
+    async with get_async_db() as db:
+        await _ensure_balance_row(db, user_id)  # a write first: SQLite takes its lock up front
+        if idempotency_key and (previous := await _by_idempotency_key(db, idempotency_key)):
+            replay = _replay(previous, user_id, amount, reason)  # before the rollback expires the row
+            await db.rollback()
+            return replay
         new_balance = (
             await db.execute(
                 update(GoogleVideoBalance)
@@ -144,12 +179,33 @@ async def adjust(user_id: str, amount: int, reason: str, actor_id: str, db: Opti
             )
         ).scalar_one_or_none()
         if new_balance is None:
-            balance = await get_balance(user_id, db)
+            balance = (await _balance_row(db, user_id)).balance
             await db.rollback()
             raise InsufficientCredits(balance, -amount)
-        _ledger_entry(db, user_id, amount, new_balance, "grant" if amount > 0 else "deduct", reason, actor_id=actor_id)
-        await db.commit()
-        return new_balance
+        _ledger_entry(db, user_id, amount, new_balance, "grant" if amount > 0 else "deduct", reason,
+                      actor_id=actor_id, idempotency_key=idempotency_key)
+        db.add(audit_entry(actor_id, "credits.adjust", {"amount": amount, "reason": reason, "balance": new_balance,
+                                                         "idempotency_key": idempotency_key}, user_id))
+        try:
+            await db.commit()
+        except IntegrityError:
+            # The same key committed concurrently: report that adjustment instead of a second one.
+            await db.rollback()
+            previous = await _by_idempotency_key(db, idempotency_key) if idempotency_key else None
+            if previous is None:
+                raise
+            return _replay(previous, user_id, amount, reason)
+        return Adjustment(new_balance, False)
+
+
+async def _by_idempotency_key(db: AsyncSession, key: str) -> Optional[GoogleVideoCredit]:
+    return await db.scalar(select(GoogleVideoCredit).where(GoogleVideoCredit.idempotency_key == key))
+
+
+def _replay(entry: GoogleVideoCredit, user_id: str, amount: int, reason: str) -> Adjustment:
+    if (entry.user_id, entry.amount, entry.reason) != (user_id, amount, reason):
+        raise IdempotencyConflict()
+    return Adjustment(entry.balance, True)
 
 
 async def get_balance(user_id: str, db: Optional[AsyncSession] = None) -> int:

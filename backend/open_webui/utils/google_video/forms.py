@@ -4,9 +4,10 @@ import re
 from typing import Literal, Optional
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from open_webui.utils.google_video import catalog, moderation
+from open_webui.utils.google_video.text_input import find_unstorable_text
 
 MAX_CREDIT_ADJUSTMENT = 1_000_000_000
 
@@ -22,7 +23,25 @@ def clean_base_url(v: str) -> str:
     return v
 
 
-class ConfigForm(BaseModel):
+def idempotency_key_field():
+    return Field(None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+
+class ModuleForm(BaseModel):
+    """Base of every request body: strict types (true is not 1, "5" and 5.0 are not 5) and no
+    text a database cannot store (NUL, unpaired surrogates), refused with a clear 422."""
+
+    model_config = ConfigDict(strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data):
+        if problem := find_unstorable_text(data):
+            raise ValueError(problem)
+        return data
+
+
+class ConfigForm(ModuleForm):
     enabled: bool = False
     base_url: str = Field("", max_length=500)
     # None or "" keeps the stored key, so the admin page can save without ever seeing it.
@@ -131,7 +150,7 @@ class ConfigForm(BaseModel):
         return self
 
 
-class ConnectionTestForm(BaseModel):
+class ConnectionTestForm(ModuleForm):
     """Optional unsaved values to test; missing ones come from the stored config."""
 
     base_url: Optional[str] = Field(None, max_length=500)
@@ -143,10 +162,12 @@ class ConnectionTestForm(BaseModel):
         return (clean_base_url(v) or None) if v else None
 
 
-class CreditAdjustForm(BaseModel):
+class CreditAdjustForm(ModuleForm):
     user_id: str = Field(..., min_length=1, max_length=255)
     amount: int = Field(..., ge=-MAX_CREDIT_ADJUSTMENT, le=MAX_CREDIT_ADJUSTMENT)
     reason: str = Field(..., min_length=1, max_length=500)
+    # Repeating an adjustment with the same key applies it once (a retried 5xx cannot grant twice).
+    idempotency_key: Optional[str] = idempotency_key_field()
 
     @field_validator("amount")
     @classmethod
@@ -164,13 +185,13 @@ class CreditAdjustForm(BaseModel):
         return v
 
 
-class TextToVideoForm(BaseModel):
+class TextToVideoForm(ModuleForm):
     prompt: str = Field(..., max_length=20_000)  # the real limit is checked with a clearer message
     model: Optional[str] = Field(None, max_length=100)
     enhance_prompt: Optional[bool] = None
     aspect_ratio: Optional[str] = Field(None, max_length=10)
     # Repeating a submit with the same key returns the first task and charges nothing more.
-    idempotency_key: Optional[str] = Field(None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
+    idempotency_key: Optional[str] = idempotency_key_field()
 
 
 class ImageToVideoForm(TextToVideoForm):

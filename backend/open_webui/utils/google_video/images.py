@@ -8,10 +8,12 @@ import asyncio
 import base64
 import binascii
 import io
+import os
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional, TypeVar
 
 import httpx
 from PIL import Image, UnidentifiedImageError
@@ -24,7 +26,9 @@ MAX_DATA_URI_CHARS = MAX_IMAGE_BYTES * 4 // 3 + 64
 IMAGE_FETCH_SECONDS = 15
 UPLOAD_URL_PREFIX = "/api/v1/google-video/uploads/"
 
-_FORMATS = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "WEBP": ("image/webp", "webp")}
+# MPO is a JPEG with extra frames (the MPF segment many phone cameras write): its first frame is kept.
+_FORMATS = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "MPO": ("image/jpeg", "jpg"),
+            "WEBP": ("image/webp", "webp")}
 _DATA_URI_RE = re.compile(r"^data:image/(png|jpeg|jpg|webp);base64,(.*)$", re.DOTALL)
 _UPLOAD_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -62,11 +66,16 @@ def clean_image(raw: bytes) -> CleanImage:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageInputError("The file is not a readable PNG, JPEG or WebP image.")
     mime, ext = _FORMATS[fmt]
+    fmt = "JPEG" if fmt == "MPO" else fmt
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     out = io.BytesIO()
     image.save(out, format=fmt, **({"quality": 95} if fmt in ("JPEG", "WEBP") else {}))
     return CleanImage(out.getvalue(), mime, ext, width, height)
+
+
+def clean_data_uri(value: str) -> CleanImage:
+    return clean_image(decode_data_uri(value))
 
 
 def decode_data_uri(value: str) -> bytes:
@@ -113,6 +122,37 @@ async def download_image(client: httpx.AsyncClient, url: str) -> bytes:
         raise ImageInputError("The image URL is malformed.")
     except httpx.HTTPError:
         raise ImageInputError("The image URL could not be fetched.")
+
+
+T = TypeVar("T")
+
+
+class ImageWorkersBusy(Exception):
+    """More images are waiting to be decoded than the pool accepts; the caller should retry later."""
+
+
+class ImageWorkers:
+    """A bounded pool for Pillow work, so decoding never runs on the event loop (Pillow releases
+    the GIL while it decodes and encodes) and a burst of large images queues instead of piling up
+    memory: past `max_waiting` queued images new ones are refused at once."""
+
+    def __init__(self, workers: Optional[int] = None, max_waiting: Optional[int] = None):
+        workers = workers or int(os.environ.get("GOOGLE_VIDEO_IMAGE_WORKERS", "0")) or max(1, (os.cpu_count() or 2) // 2)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="google-video-images")
+        self._max_waiting = max_waiting or workers * 8
+        self._queued = 0
+
+    async def run(self, fn: Callable[..., T], *args) -> T:
+        if self._queued >= self._max_waiting:
+            raise ImageWorkersBusy()
+        self._queued += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        finally:
+            self._queued -= 1
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def new_upload_id() -> str:

@@ -4,13 +4,17 @@ import re
 import unicodedata
 from typing import Optional
 
+from open_webui.utils.google_video.text_input import visible_text
+
 MAX_BLOCKED_WORDS = 1000
 MAX_BLOCKED_WORD_CHARS = 100
 
 
 def normalize(text: str) -> str:
-    """Case-, width- and spacing-insensitive form (NFKC folds full-width letters and digits)."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    """Case-, width- and spacing-insensitive form without invisible characters (NFKC folds
+    full-width letters and digits; "b\u200bomb" and "b\u00adomb" read as "bomb")."""
+    folded = unicodedata.normalize("NFKC", visible_text(text)).casefold()
+    return re.sub(r"\s+", " ", visible_text(folded)).strip()
 
 
 def clean_word_list(words: list[str]) -> list[str]:

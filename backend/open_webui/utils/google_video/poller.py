@@ -43,19 +43,48 @@ RETENTION_BATCH = 100
 MB = 1024 * 1024
 
 
-def next_poll_delay(base: int, poll_count: int, progress: Optional[int], running_for: float) -> float:
+# The relay's progress figure predicts the finish only while it moves at a steady pace: forward
+# since the previous poll, at a pace within this factor of its pace since the submit.
+PACE_AGREEMENT = 1.5
+# A predicted step is at most this many times the previous one, so a figure that agrees with
+# itself by chance once costs one step of at most 2x the base interval.
+STEP_GROWTH = 2.0
+MAX_STEP_FACTOR = 12  # and at most 12x the base interval
+# The figure may trail the real progress by this many points (whole percents, coarse steps):
+# the predicted finish comes that much earlier.
+FIGURE_LAG_POINTS = 2
+
+
+def next_poll_delay(base: int, progress: Optional[int], previous_progress: Optional[int], running_for: float,
+                    since_last: float) -> float:
     """Seconds until the next status query of a running task.
 
-    With a progress figure the relay's own pace predicts the finish, and we ask again at 90% of
-    the predicted remaining time: a long generation costs a handful of requests and is seen within
-    seconds of finishing. The step stays between base/2 and 12x base, which bounds how late a
-    relay with uneven progress is noticed. Without progress we poll every `base` seconds, slowing
-    to 3x base for long generations. Jitter spreads tasks submitted together.
+    `progress` is the figure the relay just reported (None when absent), `previous_progress` the
+    task's figure before this poll, `running_for` the time since submit, `since_last` the time
+    since the previous poll (or the submit).
+
+    A figure that moved forward at a steady pace (its pace since the previous poll within 1.5x of
+    its pace since the submit) predicts the finish: we ask again at 90% of the predicted remaining
+    time (counting the figure 2 points ahead, as it may trail), at least base/2 and at most 12x
+    base, and at most twice the previous step. A steady relay's task costs a handful of requests
+    and is seen within seconds of finishing; a figure that agrees with itself once by chance costs
+    one step of at most 2x base.
+
+    Any other figure (absent, 0%, unchanged, lower than before, a jump off the pace) says nothing
+    about the finish, however long it has been read: we ask every `base` seconds, so a finished
+    video is seen within about `base` seconds at about generation time / base requests.
+    Jitter (+0-5% on a predicted step, +0-10% otherwise; never shorter) spreads tasks submitted
+    together.
     """
-    if progress is not None and 0 < progress < 100 and running_for > 0:
-        remaining = running_for * (100 - progress) / progress
-        return min(max(0.9 * remaining, base / 2), base * 12) * random.uniform(1.0, 1.05)
-    return min(base * 3, base * (1.15 ** max(0, poll_count - 2))) * random.uniform(0.9, 1.1)
+    if (progress is not None and previous_progress is not None and previous_progress < progress < 100
+            and running_for > 0 and since_last > 0):
+        overall = progress / running_for
+        recent = (progress - previous_progress) / since_last
+        if overall / PACE_AGREEMENT <= recent <= overall * PACE_AGREEMENT:
+            remaining = (100 - progress - FIGURE_LAG_POINTS) / max(overall, recent)
+            step = min(0.9 * remaining, base * MAX_STEP_FACTOR, since_last * STEP_GROWTH)
+            return max(step, base / 2) * random.uniform(1.0, 1.05)
+    return base * random.uniform(1.0, 1.1)
 
 
 class PollResultWriter:
@@ -116,6 +145,11 @@ def stored_values(stored: StoredVideo, storage: ObjectStorage) -> dict:
     return dict(video_path=stored.key, video_size=stored.size, video_duration=stored.duration_ms,
                 video_sha256=stored.sha256, storage_backend=storage.kind, cloud_upload_status="uploaded",
                 cloud_video_url=storage.object_url(stored.key))
+
+
+def describe_limit(seconds: int) -> str:
+    """The task's own time limit (fixed when it was submitted), as a person reads it."""
+    return f"{max(1, round(seconds / 60))} minute(s)" if seconds >= 60 else f"{seconds} s"
 
 
 def error_backoff(base: int, streak: int) -> float:
@@ -211,13 +245,14 @@ class TaskPoller:
             reason = status.fail_reason or "no reason given"
             await self._finished(await lifecycle.finish_failure(task.id, f"The video service reported a failure: {reason}", owner))
         elif now() >= task.deadline_at:
-            await self._timed_out(task, config)
+            await self._timed_out(task)
         else:
             values = dict(
                 poll_count=task.poll_count + 1,
                 error_streak=0,
                 next_poll_at=due_in(next_poll_delay(
-                    config.poll_interval_seconds, task.poll_count + 1, status.progress, time.time() - task.created_at)),
+                    config.poll_interval_seconds, status.progress, task.progress,
+                    time.time() - task.created_at, time.time() - task.updated_at)),
                 relay_status=status.raw_status,
             )
             if status.status != "UNKNOWN":  # UNKNOWN from new-api relays: keep what we knew
@@ -232,7 +267,7 @@ class TaskPoller:
     async def _relay_error(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, error: RelayError) -> None:
         give_up_at = task.deadline_at + TIMEOUT_VERIFY_GRACE_SECONDS
         if now() >= give_up_at:
-            await self._timed_out(task, config, error.message)
+            await self._timed_out(task, error.message)
             return
         if task.error_streak == 0:  # once per streak, not per poll
             log.warning("google video task %s: relay poll failed (%s), retrying with backoff", task.id, error.message)
@@ -242,10 +277,8 @@ class TaskPoller:
             next_poll_at=min(next_poll, give_up_at) if now() >= task.deadline_at else next_poll,
         ))
 
-    async def _timed_out(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, last_error: str = "") -> None:
-        minutes = max(1, round(config.task_timeout_seconds / 60)) if config.task_timeout_seconds >= 60 else None
-        limit = f"{minutes} minute(s)" if minutes else f"{config.task_timeout_seconds} s"
-        reason = f"The video was not ready within {limit}."
+    async def _timed_out(self, task: GoogleVideoTaskModel, last_error: str = "") -> None:
+        reason = f"The video was not ready within {describe_limit(task.deadline_at - task.created_at)}."
         if last_error:
             reason += f" Last relay error: {last_error}"
         await self._finished(await lifecycle.finish_failure(task.id, reason, self.runtime.worker_id))

@@ -1,14 +1,22 @@
-"""Per-user request rate limits, counted from the rows the requests create.
+"""Per-user request rate limits, counted from the attempts they admitted.
 
-Counting in the database makes the limit hold across workers and instances without another
-store; concurrent requests can overshoot it by the few that race, which is fine for a rate limit
-(credits and the concurrency cap are enforced exactly elsewhere).
+Each admitted request adds a row to google_video_attempts in the transaction that counted the
+window, so the limit holds across workers and instances and deleting tasks or uploads cannot
+reset it. Concurrent requests on PostgreSQL can overshoot by the few that race, which is fine for
+a rate limit (credits and the concurrency cap are enforced exactly elsewhere).
 """
 
+from typing import Literal
 
-from open_webui.models.google_video import GoogleVideoTask, GoogleVideoUpload, now, recent_count
+from sqlalchemy import delete, func, select
+
+from open_webui.internal.db import get_async_db
+from open_webui.models.google_video import GoogleVideoAttempt, now
+from open_webui.utils.google_video.db_retry import retry_when_database_busy
 
 WINDOW_SECONDS = 60
+AttemptKind = Literal["submit", "upload"]
+_WHAT = {"submit": "video requests", "upload": "image uploads"}
 
 
 class RateLimited(Exception):
@@ -17,17 +25,23 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-async def _check(table, what: str, user_id: str, per_minute: int) -> None:
+@retry_when_database_busy
+async def admit(user_id: str, kind: AttemptKind, per_minute: int) -> None:
+    """Count this request against the user's limit, or raise RateLimited (nothing recorded)."""
     if per_minute <= 0:
         return
-    count, oldest = await recent_count(table, user_id, WINDOW_SECONDS)
-    if count >= per_minute:
-        raise RateLimited(what, per_minute, max(1, oldest + WINDOW_SECONDS - now()))
-
-
-async def check_submits(user_id: str, per_minute: int) -> None:
-    await _check(GoogleVideoTask, "video requests", user_id, per_minute)
-
-
-async def check_uploads(user_id: str, per_minute: int) -> None:
-    await _check(GoogleVideoUpload, "image uploads", user_id, per_minute)
+    t = now()
+    async with get_async_db() as db:
+        # The delete comes first so SQLite takes its write lock before the count is read.
+        await db.execute(delete(GoogleVideoAttempt).where(
+            GoogleVideoAttempt.user_id == user_id, GoogleVideoAttempt.kind == kind,
+            GoogleVideoAttempt.created_at <= t - WINDOW_SECONDS))
+        count, oldest = (await db.execute(
+            select(func.count(), func.min(GoogleVideoAttempt.created_at))
+            .where(GoogleVideoAttempt.user_id == user_id, GoogleVideoAttempt.kind == kind)
+        )).one()
+        if count >= per_minute:
+            await db.commit()
+            raise RateLimited(_WHAT[kind], per_minute, max(1, int(oldest) + WINDOW_SECONDS - t))
+        db.add(GoogleVideoAttempt(user_id=user_id, kind=kind, created_at=t))
+        await db.commit()

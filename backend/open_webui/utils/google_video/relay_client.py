@@ -14,6 +14,8 @@ from typing import Any, Awaitable, Callable, Literal, Optional
 
 import aiohttp
 
+from open_webui.utils.google_video.redaction import provider_text, redact
+
 log = logging.getLogger(__name__)
 
 SUBMIT_PATH = "/google/v1/models/veo/videos"
@@ -43,7 +45,6 @@ _STATUS_ALIASES = {
 }
 TERMINAL_RELAY_STATUSES = {"SUCCESS", "FAILURE"}
 _PROGRESS_RE = re.compile(r"^\s*(\d{1,3})(?:\.\d+)?\s*%?\s*$")
-_MAX_MESSAGE = 500
 
 
 class RelayError(Exception):
@@ -123,7 +124,7 @@ def parse_task_status(body: Any) -> RelayTaskStatus:
         status=normalize_status(data.get("status")),
         raw_status=str(data.get("status"))[:50],
         progress=parse_progress(data.get("progress")),
-        fail_reason=(fail_reason if isinstance(fail_reason, str) else "")[:_MAX_MESSAGE],
+        fail_reason=provider_text(fail_reason) if isinstance(fail_reason, str) else "",
         video_url=video_url,
         submit_time=_int_or_none(data.get("submit_time")),
         start_time=_int_or_none(data.get("start_time")),
@@ -135,7 +136,7 @@ def _message_of(body: Any) -> str:
     if isinstance(body, dict):
         for candidate in (body.get("message"), (body.get("error") or {}).get("message") if isinstance(body.get("error"), dict) else None, body.get("detail")):
             if isinstance(candidate, str) and candidate:
-                return candidate[:_MAX_MESSAGE]
+                return provider_text(candidate)
     return ""
 
 
@@ -144,7 +145,7 @@ def _error_for_status(code: int, reason: str, raw: bytes) -> RelayError:
         body = jsonlib.loads(raw)
     except ValueError:
         body = None
-    detail = _message_of(body) or raw[:200].decode("utf-8", "replace") or reason
+    detail = _message_of(body) or provider_text(raw.decode("utf-8", "replace")) or reason
     if code in (401, 403):
         return RelayError("auth", f"relay rejected the API key (HTTP {code}): {detail}", code)
     if code == 429:
@@ -164,8 +165,11 @@ class RelayClient:
     """
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str, api_key: str, timeout: float = 30.0,
-                 pace_queries: Optional[Callable[[], Awaitable[None]]] = None):
+                 pace_queries: Optional[Callable[[], Awaitable[None]]] = None, other_secrets: tuple[str, ...] = ()):
         self._session = session
+        # Every answer is scrubbed of these before it is parsed, so no relay text that echoes
+        # them can reach a user, a task row, the ledger or a log.
+        self._secrets = (api_key, *other_secrets)
         self._pace_queries = pace_queries  # user submits are never delayed; status polls are
         self._base_url = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
@@ -177,6 +181,7 @@ class RelayClient:
                 method, self._base_url + path, json=json, headers=self._headers, timeout=self._timeout
             ) as resp:
                 status, reason, raw = resp.status, resp.reason or "", await resp.read()
+            raw = redact(raw.decode("utf-8", "replace"), self._secrets).encode()
         except asyncio.TimeoutError:
             raise RelayError("timeout", f"relay did not answer within {self._timeout.total:.0f} s")
         except (aiohttp.ClientError, ValueError) as e:  # ValueError: a URL aiohttp cannot use

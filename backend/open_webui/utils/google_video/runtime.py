@@ -14,6 +14,7 @@ import aiohttp
 import httpx
 
 from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoTaskModel
+from open_webui.utils.google_video.images import ImageWorkers
 from open_webui.utils.google_video.net_guard import GuardedNetworkBackend, guarded_client, test_allow_list_from_env
 from open_webui.utils.google_video.relay_client import RelayClient
 from open_webui.utils.google_video.storage import ObjectStorage, build_storage, storage_settings
@@ -60,6 +61,7 @@ class GoogleVideoRuntime:
         self.data_dir = data_dir
         self._storages: dict[str, tuple[tuple, ObjectStorage]] = {}
         self.poll_pacer = RequestPacer()
+        self.image_workers = ImageWorkers()  # Pillow work off the event loop
 
     def result_client(self, config: GoogleVideoConfigModel) -> httpx.AsyncClient:
         """The guarded client for result URLs, trusting the relay that `config` names."""
@@ -71,6 +73,7 @@ class GoogleVideoRuntime:
         return RelayClient(
             self.relay_session, config.base_url, config.api_key, timeout=RELAY_TIMEOUT_SECONDS,
             pace_queries=lambda: self.poll_pacer.wait(config.relay_max_requests_per_second),
+            other_secrets=(config.cos_secret_key, config.s3_secret_access_key),
         )
 
     def storage(self, config: GoogleVideoConfigModel, kind: Optional[str] = None) -> ObjectStorage:
@@ -93,6 +96,7 @@ class GoogleVideoRuntime:
             log.debug("could not push progress for task %s", task.id, exc_info=True)
 
     async def close(self) -> None:
+        self.image_workers.close()
         await self.relay_session.close()
         for client in (self.result_http, self.user_fetch_http):
             await client.aclose()

@@ -4,6 +4,8 @@ Nothing is charged until every input check has passed; once charged, every way o
 function either leaves an accepted relay task or a FAILURE with the credits refunded.
 """
 
+import hashlib
+import json
 import logging
 import secrets
 import time
@@ -26,6 +28,7 @@ from open_webui.models.google_video import (
     now,
 )
 from open_webui.utils.google_video import catalog, credits, images, lifecycle, moderation, rate_limit
+from open_webui.utils.google_video.text_input import visible_text
 from open_webui.utils.google_video.db_retry import is_database_busy, retry_when_database_busy
 from open_webui.utils.google_video.relay_client import RelayError
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
@@ -90,11 +93,21 @@ def _check_model(req: SubmitRequest, config: GoogleVideoConfigModel) -> catalog.
 
 def _check_prompt(prompt: str) -> str:
     prompt = (prompt or "").strip()
-    if not prompt:
+    if not visible_text(prompt).strip():
         raise SubmitError(400, "The prompt is empty. Describe the video you want.")
     if len(prompt) > MAX_PROMPT_CHARS:
         raise SubmitError(400, f"The prompt is {len(prompt)} characters long; the limit is {MAX_PROMPT_CHARS}.")
     return prompt
+
+
+def _check_parameters(model: catalog.VideoModel, req: SubmitRequest) -> None:
+    """A value the model cannot take is refused, never charged and silently dropped."""
+    if req.aspect_ratio is None:
+        return
+    if not model.supports_aspect_ratio:
+        raise SubmitError(422, f"aspect_ratio: '{model.id}' does not take an aspect ratio; leave it out.")
+    if req.aspect_ratio not in ASPECT_RATIOS:
+        raise SubmitError(422, f"aspect_ratio: must be one of {', '.join(ASPECT_RATIOS)}.")
 
 
 def _check_image_count(model: catalog.VideoModel, count: int) -> None:
@@ -112,52 +125,87 @@ def _check_image_count(model: catalog.VideoModel, count: int) -> None:
         )
 
 
-async def store_upload(
-    runtime: GoogleVideoRuntime, config: GoogleVideoConfigModel, user_id: str, raw: bytes
-) -> tuple[GoogleVideoUploadModel, bytes]:
-    """Clean the image and keep it in the configured storage; returns the record and the clean bytes.
-    Raises ImageInputError or StorageError."""
-    clean = images.clean_image(raw)
-    upload_id = images.new_upload_id()
+def request_fingerprint(req: SubmitRequest, model_id: str, prompt: str) -> str:
+    """Everything that makes two submits the same request (images by their digest)."""
+    normalised = {
+        "task_type": req.task_type, "model": model_id, "prompt": prompt, "enhance_prompt": req.enhance_prompt,
+        "aspect_ratio": req.aspect_ratio,
+        "images": [hashlib.sha256(ref.strip().encode("utf-8", "replace")).hexdigest() for ref in req.images],
+    }
+    return hashlib.sha256(json.dumps(normalised, sort_keys=True).encode()).hexdigest()
+
+
+async def store_clean_image(
+    runtime: GoogleVideoRuntime, config: GoogleVideoConfigModel, user_id: str, upload_id: str, clean: images.CleanImage
+) -> GoogleVideoUploadModel:
+    """Keep a cleaned image in the configured storage with its row; nothing is left behind if either fails.
+    Raises StorageError."""
     key = f"uploads/{upload_id}.{clean.extension}"
-    await runtime.storage(config).put_bytes(key, clean.data)
+    storage = runtime.storage(config)
+    await storage.put_bytes(key, clean.data)
     upload = GoogleVideoUploadModel(
         id=upload_id, user_id=user_id, storage_key=key, storage_backend=config.storage_backend,
         mime_type=clean.mime_type, size=len(clean.data),
         width=clean.width, height=clean.height, created_at=now(),
     )
-    await GoogleVideoUploads.insert(upload)
-    return upload, clean.data
+    try:
+        await GoogleVideoUploads.insert(upload)
+    except BaseException:
+        try:
+            await storage.delete(key)
+        except StorageError:
+            log.warning("google video: could not remove the image %s after its row failed to save", key)
+        raise
+    return upload
 
 
-async def _resolve_images(
+async def clean_in_pool(runtime: GoogleVideoRuntime, fn, *args) -> images.CleanImage:
+    """Run an image cleaning function on the image workers. Raises ImageInputError or SubmitError 503."""
+    try:
+        return await runtime.image_workers.run(fn, *args)
+    except images.ImageWorkersBusy:
+        raise SubmitError(503, "The server is busy processing images; nothing was charged. Please try again shortly.",
+                          retry_after=5)
+
+
+@dataclass
+class PreparedImage:
+    """One input image, checked and cleaned but not stored yet (nothing is kept for a refused request)."""
+
+    upload_id: str
+    mime_type: str
+    data: bytes
+    clean: Optional[images.CleanImage] = None  # set for a new image, stored once the task is reserved
+
+
+async def _prepare_images(
     runtime: GoogleVideoRuntime, config: GoogleVideoConfigModel, user_id: str, refs: list[str]
-) -> tuple[list[str], list[str]]:
-    """Returns (references kept on the task, values sent to the relay)."""
-    kept, relay_values = [], []
+) -> list[PreparedImage]:
+    prepared = []
     for index, ref in enumerate(refs, start=1):
         try:
             if not isinstance(ref, str) or not ref.strip():
                 raise images.ImageInputError("Empty image reference.")
             ref = ref.strip()
-            if ref.startswith("data:"):
-                upload, data = await store_upload(runtime, config, user_id, images.decode_data_uri(ref))
-            elif upload_id := images.upload_id_from_reference(ref):
+            if upload_id := images.upload_id_from_reference(ref):
                 upload = await GoogleVideoUploads.get_for_user(upload_id, user_id)
                 if upload is None:
                     raise images.ImageInputError("Uploaded image not found.")
                 data = await runtime.storage(config, upload.storage_backend).get_bytes(upload.storage_key)
+                prepared.append(PreparedImage(upload.id, upload.mime_type, data))
+                continue
+            if ref.startswith("data:"):
+                clean = await clean_in_pool(runtime, images.clean_data_uri, ref)
             else:
                 # Fetched and re-encoded here, so the relay only ever sees a clean copy.
                 raw = await images.download_image(runtime.user_fetch_http, ref)
-                upload, data = await store_upload(runtime, config, user_id, raw)
-            kept.append(images.UPLOAD_URL_PREFIX + upload.id)
-            relay_values.append(images.to_data_uri(data, upload.mime_type))
+                clean = await clean_in_pool(runtime, images.clean_image, raw)
+            prepared.append(PreparedImage(images.new_upload_id(), clean.mime_type, clean.data, clean))
         except images.ImageInputError as e:
             raise SubmitError(400, f"Image {index}: {e}")
         except StorageError:
-            raise SubmitError(503, f"Image {index} could not be stored or read right now; nothing was charged. Please try again.")
-    return kept, relay_values
+            raise SubmitError(503, f"Image {index} could not be read right now; nothing was charged. Please try again.")
+    return prepared
 
 
 async def _check_moderation(user_id: str, prompt: str, model_id: str, config: GoogleVideoConfigModel) -> None:
@@ -169,8 +217,19 @@ async def _check_moderation(user_id: str, prompt: str, model_id: str, config: Go
     raise SubmitError(400, f"The prompt contains a blocked term ('{word}'). Please rephrase it; nothing was charged.")
 
 
-def _replay(task: GoogleVideoTaskModel, req: SubmitRequest, model_id: str, prompt: str) -> GoogleVideoTaskModel:
-    if (task.task_type, task.model, task.prompt) != (req.task_type, model_id, prompt):
+async def _check_affordable(user_id: str, model_id: str, price: int, max_active: int) -> None:
+    try:
+        await credits.check_affordable(user_id, price, max_active)
+    except credits.InsufficientCredits as e:
+        raise SubmitError(402, f"Insufficient credits: your balance is {e.balance} and '{model_id}' costs {price}.")
+    except credits.TooManyActiveTasks as e:
+        raise SubmitError(429, str(e))
+
+
+def _replay(task: GoogleVideoTaskModel, req: SubmitRequest, model_id: str, prompt: str, fingerprint: str) -> GoogleVideoTaskModel:
+    same = (task.request_fingerprint == fingerprint if task.request_fingerprint
+            else (task.task_type, task.model, task.prompt) == (req.task_type, model_id, prompt))  # rows from before fingerprints
+    if not same:
         raise SubmitError(409, "This idempotency key was already used for a different request.")
     return task
 
@@ -179,6 +238,7 @@ async def reserve_task(
     user_id: str, task_type: str, model_id: str, prompt: str, price: int, max_active: int, timeout_seconds: int,
     worker_id: str, *, enhance: bool = False, aspect_ratio: Optional[str] = None,
     input_images: Optional[list[str]] = None, idempotency_key: Optional[str] = None,
+    request_fingerprint: Optional[str] = None,
 ) -> str:
     """Charge `price` and insert the task (SUBMITTING, leased to this worker) in one transaction.
 
@@ -187,7 +247,7 @@ async def reserve_task(
     try:
         return await _reserve_once(
             user_id, task_type, model_id, prompt, price, max_active, timeout_seconds, worker_id,
-            enhance, aspect_ratio, input_images, idempotency_key,
+            enhance, aspect_ratio, input_images, idempotency_key, request_fingerprint,
         )
     except OperationalError as e:
         if not is_database_busy(e):
@@ -197,7 +257,7 @@ async def reserve_task(
 
 @retry_when_database_busy
 async def _reserve_once(user_id, task_type, model_id, prompt, price, max_active, timeout_seconds, worker_id,
-                        enhance, aspect_ratio, input_images, idempotency_key) -> str:
+                        enhance, aspect_ratio, input_images, idempotency_key, request_fingerprint) -> str:
     task_id = new_task_id()
     created = now()
     async with get_async_db() as db:
@@ -217,7 +277,7 @@ async def _reserve_once(user_id, task_type, model_id, prompt, price, max_active,
                 next_poll_at=created + SUBMIT_LEASE_SECONDS, deadline_at=created + timeout_seconds,
                 lease_owner=worker_id, lease_until=created + SUBMIT_LEASE_SECONDS,
                 poll_count=0, error_streak=0, created_at=created, updated_at=created,
-                idempotency_key=idempotency_key,
+                idempotency_key=idempotency_key, request_fingerprint=request_fingerprint,
             )
         )
         await db.commit()  # closing the session rolls back on any error, e.g. a reused idempotency key
@@ -225,43 +285,59 @@ async def _reserve_once(user_id, task_type, model_id, prompt, price, max_active,
 
 
 async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequest) -> GoogleVideoTaskModel:
+    """Cheap checks first (validation, idempotent replay, rate limit, moderation, credits), then the
+    image work, then the charge; a refused request keeps nothing."""
     config = await GoogleVideoConfigs.get()
     _check_service(config)
     model = _check_model(req, config)
     prompt = _check_prompt(req.prompt)
+    _check_parameters(model, req)
+    _check_image_count(model, len(req.images))
+    fingerprint = request_fingerprint(req, model.id, prompt)
     if req.idempotency_key:
         previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, req.idempotency_key)
         if previous is not None:
-            return _replay(previous, req, model.id, prompt)
-    _check_image_count(model, len(req.images))
-    if req.aspect_ratio is not None and req.aspect_ratio not in ASPECT_RATIOS:
-        raise SubmitError(400, f"Aspect ratio must be one of {', '.join(ASPECT_RATIOS)}.")
-    await _check_moderation(user_id, prompt, model.id, config)
+            return _replay(previous, req, model.id, prompt, fingerprint)
     try:
-        await rate_limit.check_submits(user_id, config.submits_per_minute)
+        await rate_limit.admit(user_id, "submit", config.submits_per_minute)
     except rate_limit.RateLimited as e:
         raise SubmitError(429, f"{e} Nothing was charged.", retry_after=e.retry_after)
-    kept_images, relay_images = await _resolve_images(runtime, config, user_id, req.images)
-    enhance = config.default_enhance_prompt if req.enhance_prompt is None else req.enhance_prompt
+    await _check_moderation(user_id, prompt, model.id, config)
     price = config.price_of(model.id)
+    await _check_affordable(user_id, model.id, price, config.max_concurrent_tasks)
+    prepared = await _prepare_images(runtime, config, user_id, req.images)
+    enhance = config.default_enhance_prompt if req.enhance_prompt is None else req.enhance_prompt
 
     try:
         task_id = await reserve_task(
             user_id, req.task_type, model.id, prompt, price, config.max_concurrent_tasks, config.task_timeout_seconds,
-            runtime.worker_id, enhance=enhance, aspect_ratio=req.aspect_ratio, input_images=kept_images or None,
-            idempotency_key=req.idempotency_key,
+            runtime.worker_id, enhance=enhance, aspect_ratio=req.aspect_ratio,
+            input_images=[images.UPLOAD_URL_PREFIX + p.upload_id for p in prepared] or None,
+            idempotency_key=req.idempotency_key, request_fingerprint=fingerprint,
         )
     except IntegrityError:
         # A concurrent submit with the same idempotency key won; nothing of ours was kept.
         previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, req.idempotency_key or "")
         if previous is None:
             raise
-        return _replay(previous, req, model.id, prompt)
+        return _replay(previous, req, model.id, prompt, fingerprint)
+
+    try:
+        for image in prepared:
+            if image.clean is not None:
+                await store_clean_image(runtime, config, user_id, image.upload_id, image.clean)
+    except (StorageError, OperationalError):
+        reason = "The input images could not be stored."
+        await lifecycle.finish_failure(task_id, reason)
+        raise SubmitError(503, f"{reason} Your {price} credits were refunded; please try again.")
+    except BaseException:
+        await lifecycle.finish_failure(task_id, "The submission was interrupted before the relay answered.")
+        raise
 
     payload = {"prompt": prompt, "model": model.id, "enhance_prompt": enhance}
-    if relay_images:
-        payload["images"] = relay_images
-    if req.aspect_ratio and model.supports_aspect_ratio:
+    if prepared:
+        payload["images"] = [images.to_data_uri(p.data, p.mime_type) for p in prepared]
+    if req.aspect_ratio:
         payload["aspect_ratio"] = req.aspect_ratio
     try:
         external_id = await runtime.relay_client(config).submit(payload)

@@ -1,0 +1,25 @@
+"""Provider text (error bodies, failure reasons) is shown to users, stored on tasks and in the
+ledger, and logged: scrub every configured secret and anything that looks like a credential from
+it first, and keep it short."""
+
+import re
+from typing import Iterable
+
+MAX_PROVIDER_TEXT = 300
+REDACTED = "[redacted]"
+MIN_SECRET_CHARS = 6  # shorter values would blank out ordinary words
+_CREDENTIAL_RE = re.compile(
+    r"(?i)(bearer\s+|api[-_ ]?key[\"'\s:=]+|x-goog-api-key[\"'\s:=]+|authorization[\"'\s:=]+(?!bearer))[^\s\"',;)}]+"
+)
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    for secret in sorted({s for s in secrets if s and len(s) >= MIN_SECRET_CHARS}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return _CREDENTIAL_RE.sub(lambda m: m.group(1) + REDACTED, text)
+
+
+def provider_text(text: str, secrets: Iterable[str] = (), limit: int = MAX_PROVIDER_TEXT) -> str:
+    """Redacted, on one line, at most `limit` characters."""
+    text = " ".join(redact(text, secrets).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
