@@ -1,12 +1,16 @@
 """End-to-end tests of the web UI at /google-video/: a real Chromium drives the built page against
 the session's Open WebUI + module and the relay simulator. Build the UI before the server starts
 (`make test` does; by hand: `npm ci && npm run build`), because the module mounts build/google-video
-only if it exists at startup."""
+only if it exists at startup.
+
+No test depends on the machine's speed: every step waits for what a person would wait for (the
+Generate button to be enabled and say "Generate", a list to finish loading, a status to change)
+through Playwright's retrying expectations, never a fixed sleep; time limits are only upper bounds,
+generous enough for a busy CI machine, and cost nothing when things are fast."""
 
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import httpx
@@ -21,13 +25,41 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-TIMEOUT_MS = 30_000
-GENERATE_API = re.compile(r"/api/v1/google-video/(text-to-video|image-to-video|upload-image)$")
+# Upper bound for anything the page has to load or show (Playwright's own default for expect() is 5 s,
+# too short on a busy 2-core machine).
+TIMEOUT_MS = 60_000
+# Upper bound for a generation to finish: the task timeout of the baseline config (120 s, after which
+# the server fails the task itself) plus a margin.
+TASK_TIMEOUT_MS = 150_000
+
+# Runs in every page before the app: records in the page every POST the app makes to the generate or
+# upload endpoints (window.__gvPosts), so a test can check, with no waiting, that none was made; and
+# holds the answer of /models (when localStorage 'gv-test-hold-models' is '1', see open_ui) until the
+# test calls window.__gvReleaseModels().
+PAGE_INSTRUMENTS = """(() => {
+    window.__gvPosts = [];
+    let release;
+    const modelsGate = new Promise((resolve) => (release = resolve));
+    window.__gvReleaseModels = () => release();
+    const original = window.fetch;
+    window.fetch = async (input, init) => {
+        const request = input instanceof Request ? input : null;
+        const url = new URL(request ? request.url : String(input), location.href);
+        const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
+        if (method === 'POST' && /\\/api\\/v1\\/google-video\\/(text-to-video|image-to-video|upload-image)$/.test(url.pathname))
+            window.__gvPosts.push(url.pathname);
+        if (localStorage.getItem('gv-test-hold-models') === '1' && /\\/api\\/v1\\/google-video\\/models$/.test(url.pathname))
+            await modelsGate;
+        return original.call(window, input, init);
+    };
+})();"""
 
 if os.environ.get("GV_SKIP_UI") == "1":
     pytest.skip("GV_SKIP_UI=1: UI end-to-end tests skipped", allow_module_level=True)
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
@@ -55,20 +87,26 @@ def browser():
 
 @pytest.fixture
 def open_ui(browser, ui_url, tmp_path):
-    """Returns open(session, width=1280, height=900) -> a signed-in page on the UI."""
+    """Returns open(session, width=1280, height=900) -> a signed-in page on the UI, with the studio
+    ready to use (see expect_studio_ready). hold_models=True: the models' answer is held until the
+    test calls window.__gvReleaseModels(), and the page is returned without waiting."""
     contexts = []
 
-    def open_(session, width=1280, height=900, lang="en-US", theme="light") -> Page:
+    def open_(session, width=1280, height=900, lang="en-US", theme="light", hold_models=False) -> Page:
         context = browser.new_context(viewport={"width": width, "height": height}, locale=lang)
+        context.add_init_script(PAGE_INSTRUMENTS)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(ui_url)
         # The host's sign-in stores the token in localStorage; do the same, then load the app.
-        page.evaluate("([t, theme]) => { localStorage.setItem('token', t); localStorage.setItem('theme', theme); }",
-                      [session.token, theme])
+        page.evaluate("([t, theme, hold]) => { localStorage.setItem('token', t); localStorage.setItem('theme', theme);"
+                      " localStorage.setItem('gv-test-hold-models', hold ? '1' : '0'); }",
+                      [session.token, theme, hold_models])
         page.reload()
         expect(page.get_by_test_id("credits-badge")).to_be_visible()
+        if not hold_models:
+            expect_studio_ready(page)
         return page
 
     yield open_
@@ -85,10 +123,35 @@ def shot(page: Page, tmp_path: Path, name: str, publish: bool = False) -> None:
         shutil.copy(path, SCREENSHOTS / f"{name}.png")
 
 
-def watch_generate_requests(page: Page) -> list[str]:
-    seen: list[str] = []
-    page.on("request", lambda req: req.method == "POST" and GENERATE_API.search(req.url) and seen.append(req.url))
-    return seen
+def expect_studio_ready(page: Page) -> None:
+    """What a person waits for before composing a video: the Generate button has stopped saying
+    "Loading..." and can be pressed (config, models and balance have arrived)."""
+    generate = page.get_by_test_id("generate")
+    expect(generate).to_have_attribute("aria-busy", "false")
+    expect(generate).to_be_enabled()
+
+
+def expect_loaded(locator) -> None:
+    """A list or table that shows aria-busy while its data is on its way has its data."""
+    expect(locator).to_have_attribute("aria-busy", "false")
+
+
+def posts_made(page: Page) -> list[str]:
+    """Generate/upload requests the page has made so far (recorded in the page as fetch is called)."""
+    return page.evaluate("window.__gvPosts")
+
+
+RECORD_PROGRESS = """() => {
+    // Every state of the current task's progress bar, as rendered (a MutationObserver sees each
+    // DOM update), so the test needs no luck to catch the bar while the task runs.
+    window.__gvProgress = [];
+    const record = () => {
+        const bar = document.querySelector('[data-testid=current-task] [role=progressbar]');
+        const text = document.querySelector('[data-testid=current-task] [data-testid=progress-percent]');
+        if (bar) window.__gvProgress.push([Number(bar.getAttribute('aria-valuenow')), text?.textContent ?? '']);
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+}"""
 
 
 def wait_video_playable(page: Page, locator) -> None:
@@ -110,7 +173,8 @@ def restore_config(configured, sim):
 def test_admin_configures_and_grants_credits(open_ui, configured, user, restore_config, tmp_path):
     page = open_ui(configured)
     page.get_by_role("tab", name="Admin").click()
-    expect(page.get_by_test_id("admin-settings")).to_be_visible()
+    # The form appears once the stored config and the models have arrived.
+    expect(page.get_by_role("button", name="Save settings")).to_be_enabled()
 
     # The stored key is never shown, only its last four characters.
     expect(page.get_by_test_id("api-key-status")).to_contain_text(configured_key_last4(page))
@@ -121,7 +185,7 @@ def test_admin_configures_and_grants_credits(open_ui, configured, user, restore_
     price.fill("77")
     page.get_by_label("Task timeout (minutes)").fill("3")
     page.get_by_role("button", name="Save settings").click()
-    expect(page.get_by_test_id("save-result")).to_be_visible()
+    expect(page.get_by_test_id("save-result")).to_have_text("Settings saved.")
     config = configured.ok("GET", "/config")
     assert config["model_credits_config"]["veo3-fast"] == 77
     assert config["task_timeout_seconds"] == 180
@@ -132,7 +196,9 @@ def test_admin_configures_and_grants_credits(open_ui, configured, user, restore_
     page.get_by_role("button", name="Adjust credits").click()
     expect(page.get_by_test_id("adjust-result")).to_contain_text("500")
     assert user.balance() == 500
-    expect(page.get_by_test_id("audit-log")).to_contain_text("credits.adjust")
+    audit_log = page.get_by_test_id("audit-log")
+    expect_loaded(audit_log)
+    expect(audit_log).to_contain_text("credits.adjust")
     shot(page, tmp_path, "admin", publish=True)
 
 
@@ -152,14 +218,20 @@ def test_text_to_video_progress_playback_and_history(open_ui, configured, user, 
     expect(page.locator("html")).to_have_attribute("data-gv-socket", "connected")
     page.get_by_label("Prompt", exact=True).fill("a red fox running through snow [sim:seconds=4]")
     page.get_by_label("Model", exact=True).select_option("veo3-fast")
+    expect(page.get_by_label("Model", exact=True)).to_have_value("veo3-fast")
     price = int(page.get_by_test_id("price").inner_text())
+    assert price > 0
+    page.evaluate(RECORD_PROGRESS)
     page.get_by_test_id("generate").click()
 
     status = page.get_by_test_id("current-task").get_by_test_id("task-status")
-    # Live progress: the bar is shown with a percentage before the task finishes.
-    expect(page.get_by_role("progressbar")).to_be_visible()
-    shot(page, tmp_path, "studio-progress")
-    expect(status).to_have_attribute("data-status", "SUCCESS", timeout=TIMEOUT_MS)
+    expect(status).to_have_attribute("data-status", "SUCCESS", timeout=TASK_TIMEOUT_MS)
+    # Live progress: the bar was shown, with a percentage, before the task finished (recorded by
+    # the page as it rendered, however fast or slow the task went).
+    progress = page.evaluate("window.__gvProgress")
+    assert progress, "no progress bar was shown before the task finished"
+    assert all(0 <= value <= 100 and text == f"{value}%" for value, text in progress), progress
+    expect(page.get_by_role("progressbar")).to_have_count(0)
     expect(page.get_by_test_id("credits-value")).to_have_text(str(1000 - price))
     wait_video_playable(page, page.get_by_test_id("current-task").get_by_test_id("video-player"))
     download = page.get_by_test_id("download-link").get_attribute("href")
@@ -167,6 +239,7 @@ def test_text_to_video_progress_playback_and_history(open_ui, configured, user, 
     shot(page, tmp_path, "studio", publish=True)
 
     page.get_by_role("tab", name="History").click()
+    expect_loaded(page.get_by_test_id("history-list"))
     item = page.get_by_test_id("history-item").first
     expect(item).to_contain_text("a red fox running through snow")
     expect(item.get_by_test_id("task-status")).to_have_attribute("data-status", "SUCCESS")
@@ -197,7 +270,7 @@ def test_image_to_video_with_uploaded_image(open_ui, configured, user, tmp_path)
     page.get_by_label("Prompt", exact=True).fill("the blue square starts to spin [sim:polls=2]")
     page.get_by_test_id("generate").click()
     status = page.get_by_test_id("current-task").get_by_test_id("task-status")
-    expect(status).to_have_attribute("data-status", "SUCCESS", timeout=TIMEOUT_MS)
+    expect(status).to_have_attribute("data-status", "SUCCESS", timeout=TASK_TIMEOUT_MS)
     wait_video_playable(page, page.get_by_test_id("current-task").get_by_test_id("video-player"))
     shot(page, tmp_path, "studio-image", publish=True)
 
@@ -212,7 +285,7 @@ def test_failure_shows_reason_and_refund(open_ui, configured, user, tmp_path):
     page.get_by_label("Prompt", exact=True).fill("anything [sim:fail=Content policy]")
     page.get_by_test_id("generate").click()
     current = page.get_by_test_id("current-task")
-    expect(current.get_by_test_id("task-status")).to_have_attribute("data-status", "FAILURE", timeout=TIMEOUT_MS)
+    expect(current.get_by_test_id("task-status")).to_have_attribute("data-status", "FAILURE", timeout=TASK_TIMEOUT_MS)
     expect(current.get_by_test_id("fail-reason")).to_contain_text("Content policy")
     expect(current.get_by_test_id("refund-marker")).to_be_visible()
     # The refund brings the balance back to where it was.
@@ -222,19 +295,25 @@ def test_failure_shows_reason_and_refund(open_ui, configured, user, tmp_path):
     # The ledger shows the charge and its refund.
     page.get_by_role("tab", name="Credits").click()
     ledger = page.get_by_test_id("ledger")
+    expect_loaded(ledger)
     expect(ledger.locator("tbody tr")).to_have_count(3)  # grant, charge, refund
     expect(ledger.locator("tbody tr").first).to_contain_text("refund")
     shot(page, tmp_path, "ledger", publish=True)
 
     # History keeps the failed task with its refund marker, under the FAILURE filter; it can be deleted.
     page.get_by_role("tab", name="History").click()
+    history_list = page.get_by_test_id("history-list")
+    expect_loaded(history_list)
     page.get_by_label("Status", exact=True).select_option("FAILURE")
+    expect_loaded(history_list)
+    expect(page.get_by_test_id("history-total")).to_have_text("1 task(s)")
     item = page.get_by_test_id("history-item")
     expect(item).to_have_count(1)
     expect(item.get_by_test_id("refund-marker")).to_be_visible()
     expect(item.get_by_test_id("fail-reason")).to_contain_text("Content policy")
     page.once("dialog", lambda dialog: dialog.accept())
     item.get_by_role("button", name="Delete").click()
+    expect(page.get_by_test_id("history-total")).to_have_text("0 task(s)")
     expect(page.get_by_test_id("history-item")).to_have_count(0)
     assert user.ok("GET", "/history")["total"] == 0
 
@@ -246,7 +325,6 @@ def test_too_many_images_blocked_before_submit(open_ui, configured, user, tmp_pa
         files.append(tmp_path / f"img{i}.png")
         files[-1].write_bytes(png_bytes(color))
     page = open_ui(user)
-    requests = watch_generate_requests(page)
     page.get_by_test_id("mode-image").click()
     page.get_by_label("Prompt", exact=True).fill("three things")
 
@@ -264,6 +342,41 @@ def test_too_many_images_blocked_before_submit(open_ui, configured, user, tmp_pa
     page.get_by_test_id("generate").click()
     expect(page.get_by_test_id("studio-error")).to_contain_text("at most 1")
     shot(page, tmp_path, "studio-too-many")
-    time.sleep(0.5)
-    assert requests == [], f"requests were made despite the image limit: {requests}"
+    # The refusal is decided before any request would be made, so the page's own record is complete
+    # by the time the message shows: no waiting for requests that might still come.
+    assert posts_made(page) == [], "requests were made despite the image limit"
+    assert user.ok("GET", "/history")["total"] == 0
+
+
+def test_generate_waits_until_the_models_have_loaded(open_ui, configured, user, tmp_path):
+    """A click before the models have arrived used to answer "No model is available." and the
+    message stayed after the list had loaded. Now nothing can be submitted until the page is ready."""
+    grant(configured, user.id, 1000)
+    default_model = user.ok("GET", "/config/user")["default_text_model"]
+    page = open_ui(user, hold_models=True)
+    generate = page.get_by_test_id("generate")
+    model = page.get_by_label("Model", exact=True)
+    # The models' answer is held: the studio says it is loading and offers nothing to press.
+    expect(generate).to_have_text("Loading...")
+    expect(generate).to_have_attribute("aria-busy", "true")
+    expect(generate).to_be_disabled()
+    expect(model).to_be_disabled()
+    expect(page.get_by_test_id("price")).to_have_text("-")
+    page.get_by_label("Prompt", exact=True).fill("a quick click [sim:polls=1]")
+    shot(page, tmp_path, "studio-loading")
+    generate.click(force=True)  # a disabled button ignores the click
+    # A submit that arrives another way (a script, an assistive tool) is ignored too.
+    page.get_by_role("form", name="New video").evaluate("form => form.requestSubmit()")
+    assert posts_made(page) == []
+
+    page.evaluate("window.__gvReleaseModels()")
+    expect_studio_ready(page)
+    expect(generate).to_have_text("Generate")
+    expect(model).to_be_enabled()
+    expect(model).to_have_value(default_model)
+    expect(page.get_by_test_id("price")).not_to_have_text("-")
+    # Nothing said while loading is left behind.
+    expect(page.get_by_test_id("studio-error")).to_have_count(0)
+    expect(page.get_by_test_id("no-model")).to_have_count(0)
+    assert posts_made(page) == []
     assert user.ok("GET", "/history")["total"] == 0

@@ -3,13 +3,32 @@ import { writable } from 'svelte/store';
 import { getCredits } from '$lib/apis/google-video';
 
 export const token = typeof window === 'undefined' ? '' : (localStorage.getItem('token') ?? '');
+/** The balance; null until the first answer arrives. */
 export const credits = writable<number | null>(null);
+/** Why the balance could not be loaded ('' when it could, or has not been asked yet). */
+export const creditsError = writable('');
+
+// Each write of the balance gets a number, so an answer to an older request (e.g. a refresh that
+// was already on its way when a submit returned the new balance) never overwrites a newer value.
+let version = 0;
+
+/** Sets the balance from an answer that is known to be current (e.g. a submit's). */
+export const setCredits = (value: number) => {
+	version++;
+	credits.set(value);
+	creditsError.set('');
+};
 
 export const refreshCredits = async () => {
+	const asked = ++version;
 	try {
-		credits.set((await getCredits(token)).credits);
+		const value = (await getCredits(token)).credits;
+		if (asked !== version) return;
+		credits.set(value);
+		creditsError.set('');
 	} catch (e) {
 		console.warn('google video: could not load credits', e);
+		if (asked === version) creditsError.set(`${e}`);
 	}
 };
 

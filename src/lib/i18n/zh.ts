@@ -11,6 +11,7 @@ const zh: Record<string, string> = {
 	'You are not signed in.': '你尚未登录。',
 	'Sign in to Open WebUI': '登录 Open WebUI',
 	'Loading...': '加载中...',
+	'Try again': '重试',
 	// Studio
 	'New video': '新视频',
 	Mode: '模式',
@@ -34,6 +35,7 @@ const zh: Record<string, string> = {
 	'Regenerate with same settings': '用相同设置重新生成',
 	'Enter a prompt.': '请输入提示词。',
 	'No model is available.': '没有可用的模型。',
+	'Your balance could not be loaded; it is checked when you submit.': '无法加载你的余额；提交时会再核对。',
 	'This model costs {{price}} credits but your balance is {{balance}}.': '该模型需要 {{price}} 积分，你的余额为 {{balance}}。',
 	'Video generation is not enabled yet. Ask an administrator to configure it.': '视频生成尚未启用，请联系管理员配置。',
 	'{{n}} image(s)': '{{n}} 张图片',
@@ -89,6 +91,7 @@ const zh: Record<string, string> = {
 	Refresh: '刷新',
 	'{{n}} task(s)': '共 {{n}} 个任务',
 	'No videos yet.': '还没有视频。',
+	'Deleting...': '删除中...',
 	Delete: '删除',
 	'Delete this video and its record?': '删除该视频及其记录？',
 	Pages: '分页',
