@@ -74,19 +74,23 @@ def add_user(admin: Session, name: Optional[str] = None, role: str = "user", pas
     return signin(admin.base_url, email, password)
 
 
+# Every setting, so each configure() starts from the same baseline (a save changes only the fields sent).
+BASELINE_CONFIG = {
+    "enabled": True, "default_text_model": "veo3", "default_image_model": "veo3-pro-frames",
+    "default_enhance_prompt": False, "model_credits_config": {}, "disabled_models": [],
+    "max_concurrent_tasks": 5, "task_timeout_seconds": 120, "poll_interval_seconds": 1,
+    "relay_max_requests_per_second": 20,
+    # Tests and benchmarks submit in bursts; the rate-limit tests set their own limits.
+    "submits_per_minute": 0, "uploads_per_minute": 0,
+    "blocked_words": [], "storage_backend": "local", "storage_prefix": "",
+    "cos_region": "", "cos_bucket": "", "cos_secret_id": "", "cos_domain": "", "cos_endpoint": "",
+    "s3_endpoint_url": "", "s3_region": "", "s3_bucket": "", "s3_access_key_id": "",
+    "max_video_mb": 500, "retention_days": 0, "signed_url_seconds": 600,
+}
+
+
 def configure(admin: Session, relay_url: str, api_key: Optional[str], **overrides) -> dict:
-    form = {
-        "enabled": True,
-        "base_url": relay_url,
-        "api_key": api_key,
-        "max_concurrent_tasks": 5,
-        "task_timeout_seconds": 120,
-        "poll_interval_seconds": 1,
-        # Tests and benchmarks submit in bursts; the rate-limit tests set their own limits.
-        "submits_per_minute": 0,
-        "uploads_per_minute": 0,
-        **overrides,
-    }
+    form = {**BASELINE_CONFIG, "base_url": relay_url, "api_key": api_key, **overrides}
     return admin.ok("POST", "/config", json=form)["config"]
 
 

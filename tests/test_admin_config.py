@@ -78,3 +78,31 @@ def test_models_list_kinds_limits_roles_and_prices(configured, user, sim):
 
 def test_models_need_a_signed_in_user(webui):
     assert httpx.get(f"{webui.url}/api/v1/google-video/models").status_code == 401
+
+
+def test_a_save_changes_only_the_fields_sent(configured, sim):
+    configure(configured, sim.url, None, blocked_words=["spoiler"], submits_per_minute=7, max_video_mb=42,
+              storage_prefix="videos/gv")
+    configured.ok("POST", "/config", json={"max_concurrent_tasks": 9})
+    after = configured.ok("GET", "/config")
+    assert (after["max_concurrent_tasks"], after["blocked_words"], after["submits_per_minute"],
+            after["max_video_mb"], after["storage_prefix"], after["api_key_set"]) == (9, ["spoiler"], 7, 42, "videos/gv", True)
+
+
+def test_the_seeds_nine_fields_keep_everything_else(configured, sim):
+    configure(configured, sim.url, None, blocked_words=["spoiler"], uploads_per_minute=4, retention_days=30)
+    seed_form = {"enabled": True, "base_url": sim.url, "api_key": "", "default_text_model": "veo3-fast",
+                 "default_image_model": "veo3-pro-frames", "default_enhance_prompt": True,
+                 "model_credits_config": {"veo3": 90}, "max_concurrent_tasks": 4, "task_timeout": 600000}
+    configured.ok("POST", "/config", json=seed_form)
+    after = configured.ok("GET", "/config")
+    assert (after["task_timeout_seconds"], after["default_text_model"], after["max_concurrent_tasks"]) == (600, "veo3-fast", 4)
+    assert (after["blocked_words"], after["uploads_per_minute"], after["retention_days"], after["storage_backend"],
+            after["api_key_set"]) == (["spoiler"], 4, 30, "local", True)
+    assert "task_timeout" not in after
+
+
+def test_a_partial_save_is_checked_against_the_stored_values(configured, sim):
+    r = configured.request("POST", "/config", json={"storage_backend": "s3"})  # no bucket stored
+    assert r.status_code == 422 and "s3_bucket" in r.text
+    assert configured.ok("GET", "/config")["storage_backend"] == "local"

@@ -26,11 +26,12 @@ from open_webui.utils.auth import get_admin_user, get_verified_user
 from open_webui.utils.google_video import catalog, credits, images, rate_limit
 from open_webui.utils.google_video.db_retry import is_database_busy
 from open_webui.utils.google_video.forms import (
-    ConfigForm,
+    ConfigFields,
     ConnectionTestForm,
     CreditAdjustForm,
     ImageToVideoForm,
     TextToVideoForm,
+    config_changes,
 )
 from open_webui.utils.google_video.request_guard import ModuleRoute
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime
@@ -145,10 +146,9 @@ async def get_config(user=Depends(get_admin_user)):
 
 
 @router.post("/config")
-async def save_config(form: ConfigForm, user=Depends(get_admin_user)):
-    values = form.model_dump(exclude={*SECRET_CONFIG_FIELDS, "clear_secrets"})
-    values.update({f: getattr(form, f) for f in SECRET_CONFIG_FIELDS if getattr(form, f)})
-    values.update({f: "" for f in form.clear_secrets})
+async def save_config(form: ConfigFields, user=Depends(get_admin_user)):
+    """Changes only the fields sent; the others keep their stored values."""
+    values = config_changes((await GoogleVideoConfigs.get()).model_dump(), form, SECRET_CONFIG_FIELDS)
     config = await GoogleVideoConfigs.save(values, updated_by=user.id)
     log.info("google video config updated by %s (enabled=%s)", user.id, config.enabled)
     return {"success": True, "config": _admin_config_view(config)}

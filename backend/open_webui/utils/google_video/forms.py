@@ -1,10 +1,11 @@
 """Request bodies of the module's API, with the validation a person gets a clear message from."""
 
 import re
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from open_webui.utils.google_video import catalog, moderation
 from open_webui.utils.google_video.text_input import find_unstorable_text
@@ -41,7 +42,10 @@ class ModuleForm(BaseModel):
         return data
 
 
-class ConfigForm(ModuleForm):
+class ConfigFields(ModuleForm):
+    """A config save: only the fields sent change (the rest keep their stored values); the whole
+    result is then checked as a ConfigForm."""
+
     enabled: bool = False
     base_url: str = Field("", max_length=500)
     # None or "" keeps the stored key, so the admin page can save without ever seeing it.
@@ -133,6 +137,13 @@ class ConfigForm(ModuleForm):
             raise ValueError(f"Unknown model(s) in disabled_models: {', '.join(unknown)}")
         return sorted(set(v))
 
+    # The seed's name and unit (milliseconds) for task_timeout_seconds.
+    task_timeout: Optional[int] = Field(None, ge=5000, le=7 * 24 * 3600 * 1000)
+
+
+class ConfigForm(ConfigFields):
+    """A complete config: the stored values with a save's changes applied."""
+
     @model_validator(mode="after")
     def _storage(self) -> "ConfigForm":
         if self.storage_backend == "cos" and not (self.cos_bucket and (self.cos_region or self.cos_domain or self.cos_endpoint)):
@@ -148,6 +159,23 @@ class ConfigForm(ModuleForm):
             if model is None or model.kind != kind:
                 raise ValueError(f"{field} must be a {kind}-to-video model")
         return self
+
+
+def config_changes(stored: dict[str, Any], form: ConfigFields, secret_fields: tuple[str, ...]) -> dict[str, Any]:
+    """What a save writes: the fields sent (checked together with the stored values of the others),
+    secrets only when given, and the secrets named in clear_secrets emptied."""
+    sent = form.model_dump(exclude_unset=True, exclude={"task_timeout", "clear_secrets", *secret_fields})
+    if form.task_timeout is not None and "task_timeout_seconds" not in sent:
+        sent["task_timeout_seconds"] = -(-form.task_timeout // 1000)
+    kept = {k: v for k, v in stored.items() if k in ConfigForm.model_fields and k not in secret_fields}
+    try:
+        complete = ConfigForm.model_validate({**kept, **sent})
+    except ValidationError as e:
+        raise RequestValidationError(e.errors())
+    values = {field: getattr(complete, field) for field in sent}
+    values.update({f: getattr(form, f) for f in secret_fields if getattr(form, f)})
+    values.update({f: "" for f in form.clear_secrets})
+    return values
 
 
 class ConnectionTestForm(ModuleForm):
