@@ -22,7 +22,7 @@ def check_ledger(query) -> None:
     assert all(b >= 0 for b in balances.values())
     active = dict(query("SELECT user_id, active_tasks FROM google_video_balances"))
     unfinished = dict(query(
-        "SELECT user_id, COUNT(*) FROM google_video_tasks WHERE status NOT IN ('SUCCESS','FAILURE') GROUP BY user_id"))
+        "SELECT user_id, COUNT(*) FROM google_video_tasks WHERE status NOT IN ('SUCCESS','FAILURE','CANCELLED') GROUP BY user_id"))
     assert {u: n for u, n in active.items() if n} == unfinished
     per_task = query(
         """SELECT t.id, t.status, t.credits_cost, t.credits_refunded,
@@ -32,4 +32,4 @@ def check_ledger(query) -> None:
     for task_id, status, cost, refunded, charges, refund_sum in per_task:
         assert charges == 1, f"task {task_id} has {charges} charge entries"
         assert refund_sum == refunded, f"task {task_id}: refunded {refunded} but ledger says {refund_sum}"
-        assert refunded in ((cost,) if status == "FAILURE" else (0,)), f"task {task_id} ({status}) refunded {refunded}"
+        assert refunded in ((cost,) if status in ("FAILURE", "CANCELLED") else (0,)), f"task {task_id} ({status}) refunded {refunded}"

@@ -31,9 +31,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from open_webui.internal.db import Base, get_async_db, get_async_db_context
 from open_webui.utils.google_video import catalog, secret_box
 from open_webui.utils.google_video.db_retry import retry_when_database_busy
+from open_webui.utils.google_video.providers import PROVIDERS
+from open_webui.utils.google_video.task_status import TaskStatus
 
-UNFINISHED_STATUSES = ("SUBMITTING", "NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS")
-TERMINAL_STATUSES = ("SUCCESS", "FAILURE")
+UNFINISHED_STATUSES = (TaskStatus.SUBMITTING, TaskStatus.NOT_START, TaskStatus.SUBMITTED, TaskStatus.QUEUED,
+                       TaskStatus.IN_PROGRESS)
+TERMINAL_STATUSES = (TaskStatus.SUCCESS, TaskStatus.FAILURE, TaskStatus.CANCELLED)
 SECRET_CONFIG_FIELDS = ("api_key", "cos_secret_key", "s3_secret_access_key")  # encrypted, never returned
 
 log = logging.getLogger(__name__)
@@ -99,8 +102,9 @@ class GoogleVideoTask(Base):
     user_id = Column(String(255), nullable=False)
     external_task_id = Column(String(255), nullable=True)
     task_type = Column(String(20), nullable=False)  # text_to_video | image_to_video
-    status = Column(String(20), nullable=False)
-    relay_status = Column(String(50), nullable=True)
+    provider = Column(String(50), nullable=False, default="relay")  # providers registry name
+    status = Column(String(20), nullable=False)  # a TaskStatus
+    provider_status = Column(String(50), nullable=True)  # the provider's own word, for diagnosis
     model = Column(String(100), nullable=False)
     prompt = Column(Text, nullable=False)
     enhance_prompt = Column(Boolean, nullable=False, default=False)
@@ -277,7 +281,8 @@ class GoogleVideoConfigModel(BaseModel):
 
     @property
     def configured(self) -> bool:
-        return bool(self.base_url and self.api_key)
+        """At least one provider has its settings."""
+        return any(p.configured(self) for p in PROVIDERS.values())
 
 
 class GoogleVideoTaskModel(BaseModel):
@@ -287,8 +292,9 @@ class GoogleVideoTaskModel(BaseModel):
     user_id: str
     external_task_id: Optional[str] = None
     task_type: str
+    provider: str = "relay"
     status: str
-    relay_status: Optional[str] = None
+    provider_status: Optional[str] = None
     model: str
     prompt: str
     enhance_prompt: bool
@@ -330,6 +336,7 @@ class GoogleVideoTaskModel(BaseModel):
             "user_id": self.user_id,
             "external_task_id": self.external_task_id,
             "task_type": self.task_type,
+            "provider": self.provider,
             "status": self.status,
             "model": self.model,
             "prompt": self.prompt,
@@ -342,7 +349,7 @@ class GoogleVideoTaskModel(BaseModel):
             "finish_time": self.finish_time,
             # Our copy when stored; while the copy is pending, the relay's own (expiring) URL.
             "video_url": f"/api/v1/google-video/task/{self.id}/video" if self.video_path
-            else (self.video_url if self.status == "SUCCESS" and self.cloud_upload_status == "pending" else None),
+            else (self.video_url if self.status == TaskStatus.SUCCESS and self.cloud_upload_status == "pending" else None),
             "video_size": self.video_size,
             "video_duration": self.video_duration / 1000 if self.video_duration is not None else None,
             "video_sha256": self.video_sha256,
@@ -502,7 +509,7 @@ class GoogleVideoTaskTable:
                 select(GoogleVideoTask).where(GoogleVideoTask.status.in_(UNFINISHED_STATUSES))
                 .order_by(GoogleVideoTask.created_at, GoogleVideoTask.id).limit(1))
             copies = dict((await db.execute(
-                select(GoogleVideoTask.cloud_upload_status, func.count()).where(GoogleVideoTask.status == "SUCCESS")
+                select(GoogleVideoTask.cloud_upload_status, func.count()).where(GoogleVideoTask.status == TaskStatus.SUCCESS)
                 .group_by(GoogleVideoTask.cloud_upload_status))).all())
             refunds, refunded = (await db.execute(
                 select(func.count(), func.coalesce(func.sum(GoogleVideoCredit.amount), 0))

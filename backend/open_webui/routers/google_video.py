@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from open_webui.models.google_video import (
     SECRET_CONFIG_FIELDS,
     TERMINAL_STATUSES,
+    TaskStatus,
     UNFINISHED_STATUSES,
     GoogleVideoAudits,
     GoogleVideoConfigModel,
@@ -24,6 +25,7 @@ from open_webui.models.google_video import (
 from open_webui.models.users import Users
 from open_webui.utils.auth import get_admin_user, get_verified_user
 from open_webui.utils.google_video import catalog, credits, images, rate_limit
+from open_webui.utils.google_video.cancel import CancelRefused, cancel_task
 from open_webui.utils.google_video.db_retry import is_database_busy
 from open_webui.utils.google_video.forms import (
     ConfigFields,
@@ -33,6 +35,8 @@ from open_webui.utils.google_video.forms import (
     TextToVideoForm,
     config_changes,
 )
+from open_webui.utils.google_video.providers import provider_class
+from open_webui.utils.google_video.providers.relay import RelayProvider
 from open_webui.utils.google_video.request_guard import ModuleRoute
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime
 from open_webui.utils.google_video.storage import VIDEO_MEDIA_TYPES, StorageError
@@ -84,6 +88,8 @@ def _model_views(config: GoogleVideoConfigModel) -> list[dict]:
         {
             "id": m.id,
             "name": m.name,
+            "provider": m.provider,
+            "can_cancel": provider_class(m.provider).can_cancel,
             "kind": m.kind,
             "max_images": m.max_images,
             "image_role": m.image_role,
@@ -165,9 +171,9 @@ async def test_connection(
         raise HTTPException(status.HTTP_400_BAD_REQUEST,
                             "To test a relay URL other than the saved one, enter its API key too.")
     config = stored.model_copy(update={"base_url": base_url, "api_key": (form and form.api_key) or stored.api_key})
-    if not config.configured:
+    if not RelayProvider.configured(config):
         return {"success": False, "status": "not_configured", "message": "Set the relay base URL and API key first."}
-    result = await runtime.relay_client(config).probe()
+    result = await runtime.provider(RelayProvider.name, config).probe()
     return {"success": result.ok, "status": result.kind, "message": result.message}
 
 
@@ -337,6 +343,16 @@ async def get_task(task_id: str, user=Depends(get_verified_user)):
     return {"success": True, "task": (await _own_task(task_id, user, allow_admin=True)).public_dict()}
 
 
+@router.post("/task/{task_id}/cancel")
+async def cancel(task_id: str, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    """Stop a running task and refund it, where its provider can stop it (409 says why not)."""
+    try:
+        task = await cancel_task(runtime, await _own_task(task_id, user))
+    except CancelRefused as e:
+        raise HTTPException(e.status_code, e.detail)
+    return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}
+
+
 @router.delete("/task/{task_id}")
 async def delete_task(task_id: str, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
     task = await _own_task(task_id, user)
@@ -374,7 +390,7 @@ async def history(
 async def _stored_video(task_id: str, user, runtime: GoogleVideoRuntime):
     task = await _own_task(task_id, user, allow_admin=True)
     if not task.video_path:
-        pending = task.status == "SUCCESS" and task.cloud_upload_status == "pending"
+        pending = task.status == TaskStatus.SUCCESS and task.cloud_upload_status == "pending"
         raise HTTPException(status.HTTP_404_NOT_FOUND, "The video is still being copied to storage; try again shortly."
                             if pending else "This task has no stored video.")
     config = await GoogleVideoConfigs.get()

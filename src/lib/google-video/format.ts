@@ -26,4 +26,6 @@ export const statusClass = (status: string) =>
 		? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200'
 		: status === 'FAILURE'
 			? 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200'
-			: 'bg-sky-100 text-sky-800 dark:bg-sky-900/50 dark:text-sky-200';
+			: status === 'CANCELLED'
+				? 'bg-gray-200 text-gray-800 dark:bg-gray-800 dark:text-gray-200'
+				: 'bg-sky-100 text-sky-800 dark:bg-sky-900/50 dark:text-sky-200';

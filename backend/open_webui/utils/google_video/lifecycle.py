@@ -13,6 +13,7 @@ from open_webui.models.google_video import (
     UNFINISHED_STATUSES,
     GoogleVideoTask,
     GoogleVideoTaskModel,
+    TaskStatus,
     now,
 )
 from open_webui.utils.google_video import credits
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 def _copy_pending():
     """Delivered tasks whose video copy into storage is still to be done (retried by the poller)."""
-    return and_(GoogleVideoTask.status == "SUCCESS", GoogleVideoTask.cloud_upload_status == "pending")
+    return and_(GoogleVideoTask.status == TaskStatus.SUCCESS, GoogleVideoTask.cloud_upload_status == "pending")
 
 
 def _task_guard(task_id: str, owner: Optional[str], statuses: tuple[str, ...] = UNFINISHED_STATUSES):
@@ -51,22 +52,32 @@ async def mark_submitted(task_id: str, external_task_id: str, first_poll_at: int
     async with get_async_db() as db:
         task = await _update_task(
             db,
-            _task_guard(task_id, None, ("SUBMITTING",)),
-            dict(status="SUBMITTED", external_task_id=external_task_id, next_poll_at=first_poll_at,
+            _task_guard(task_id, None, (TaskStatus.SUBMITTING,)),
+            dict(status=TaskStatus.SUBMITTED, external_task_id=external_task_id, next_poll_at=first_poll_at,
                  lease_owner=None, lease_until=None),
         )
         await db.commit()
         return task
 
 
-@retry_when_database_busy
 async def finish_failure(task_id: str, reason: str, owner: Optional[str] = None) -> Optional[GoogleVideoTaskModel]:
     """Fail an unfinished task and refund its full price; None if it was already finished."""
+    return await _finish_refunded(task_id, TaskStatus.FAILURE, reason, owner)
+
+
+async def finish_cancelled(task_id: str, reason: str) -> Optional[GoogleVideoTaskModel]:
+    """End an unfinished task as cancelled by its owner, refunded; None if it finished first
+    (a cancel racing the delivery ends one way only, with one ledger entry)."""
+    return await _finish_refunded(task_id, TaskStatus.CANCELLED, reason, None)
+
+
+@retry_when_database_busy
+async def _finish_refunded(task_id: str, status: TaskStatus, reason: str, owner: Optional[str]) -> Optional[GoogleVideoTaskModel]:
     async with get_async_db() as db:
         task = await _update_task(
             db,
             _task_guard(task_id, owner),
-            dict(status="FAILURE", fail_reason=reason, credits_refunded=GoogleVideoTask.credits_cost,
+            dict(status=status, fail_reason=reason, credits_refunded=GoogleVideoTask.credits_cost,
                  completed_at=now(), lease_owner=None, lease_until=None),
         )
         if task is None:
@@ -74,7 +85,7 @@ async def finish_failure(task_id: str, reason: str, owner: Optional[str] = None)
             return None
         await credits.release_task(db, task.user_id, task.id, task.credits_cost, f"Refund: {reason}"[:500])
         await db.commit()
-    log.info("google video task %s failed and %d credits were refunded: %s", task_id, task.credits_cost, reason)
+    log.info("google video task %s ended %s and %d credits were refunded: %s", task_id, status, task.credits_cost, reason)
     return task
 
 
@@ -85,7 +96,7 @@ async def finish_success(task_id: str, owner: str, values: dict[str, Any]) -> Op
         task = await _update_task(
             db,
             _task_guard(task_id, owner),
-            dict(status="SUCCESS", progress=100, completed_at=now(), lease_owner=None, lease_until=None, **values),
+            dict(status=TaskStatus.SUCCESS, progress=100, completed_at=now(), lease_owner=None, lease_until=None, **values),
         )
         if task is None:
             await db.rollback()
@@ -159,7 +170,7 @@ async def release_leases(owner: str) -> int:
     async with get_async_db() as db:
         result = await db.execute(
             update(GoogleVideoTask)
-            .where(GoogleVideoTask.lease_owner == owner, GoogleVideoTask.status != "SUBMITTING")
+            .where(GoogleVideoTask.lease_owner == owner, GoogleVideoTask.status != TaskStatus.SUBMITTING)
             .values(lease_owner=None, lease_until=None)
             .execution_options(synchronize_session=False)
         )
@@ -171,7 +182,7 @@ async def release_leases(owner: str) -> int:
 async def record_copy(task_id: str, owner: str, values: dict[str, Any]) -> Optional[GoogleVideoTaskModel]:
     """Save the outcome of retrying a delivered task's copy into storage, and give up the lease."""
     async with get_async_db() as db:
-        task = await _update_task(db, [*_task_guard(task_id, owner, ("SUCCESS",)), _copy_pending()],
+        task = await _update_task(db, [*_task_guard(task_id, owner, (TaskStatus.SUCCESS,)), _copy_pending()],
                                   dict(lease_owner=None, lease_until=None, **values))
         await db.commit()
         return task
@@ -181,7 +192,7 @@ async def expired_videos(finished_before: int, limit: int) -> list[GoogleVideoTa
     async with get_async_db() as db:
         rows = await db.scalars(
             select(GoogleVideoTask)
-            .where(GoogleVideoTask.status == "SUCCESS", GoogleVideoTask.completed_at < finished_before,
+            .where(GoogleVideoTask.status == TaskStatus.SUCCESS, GoogleVideoTask.completed_at < finished_before,
                    GoogleVideoTask.video_path.is_not(None))
             .order_by(GoogleVideoTask.completed_at)
             .limit(limit)

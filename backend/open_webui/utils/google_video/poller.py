@@ -6,14 +6,24 @@ It is owned by the app's lifespan (not by a request), keeps all scheduling in th
 
 import asyncio
 import logging
+import math
 import os
 import random
 import time
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Literal, Optional
 
-from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoConfigs, GoogleVideoTaskModel, due_in, now
+from open_webui.models.google_video import (
+    GoogleVideoConfigModel,
+    GoogleVideoConfigs,
+    GoogleVideoTaskModel,
+    TaskStatus,
+    due_in,
+    now,
+)
 from open_webui.utils.google_video import lifecycle
-from open_webui.utils.google_video.relay_client import RelayError, RelayTaskStatus
+from open_webui.utils.google_video.providers import UnknownProvider
+from open_webui.utils.google_video.providers.base import ProviderError, ProviderStatus
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
 from open_webui.utils.google_video.storage import (
     ObjectStorage,
@@ -85,6 +95,46 @@ def next_poll_delay(base: int, progress: Optional[int], previous_progress: Optio
             step = min(0.9 * remaining, base * MAX_STEP_FACTOR, since_last * STEP_GROWTH)
             return max(step, base / 2) * random.uniform(1.0, 1.05)
     return base * random.uniform(1.0, 1.1)
+
+
+@dataclass(frozen=True)
+class PollDecision:
+    action: Literal["deliver", "fail", "timeout", "wait"]
+    reason: str = ""  # for "fail"
+    values: dict = field(default_factory=dict)  # for "wait": what to save on the task
+
+
+def decide(task: GoogleVideoTaskModel, status: ProviderStatus, base_interval: int, at: float) -> PollDecision:
+    """What one answer of the provider means for the task, at time `at` (no I/O: unit-tested)."""
+    if status.status == TaskStatus.SUCCESS:
+        if not status.video_url:
+            return PollDecision("fail", "The video service reported success but returned no video.")
+        return PollDecision("deliver")
+    if status.status in (TaskStatus.FAILURE, TaskStatus.CANCELLED):
+        what = "refused the content" if status.content_refused else "reported a failure"
+        return PollDecision("fail", f"The video service {what}: {status.fail_reason or 'no reason given'}")
+    if at >= task.deadline_at:
+        return PollDecision("timeout")
+    delay = next_poll_delay(base_interval, status.progress, task.progress, at - task.created_at, at - task.updated_at)
+    values = dict(poll_count=task.poll_count + 1, error_streak=0, next_poll_at=math.ceil(at + delay),
+                  provider_status=status.raw_status, **status.times())
+    if status.status is not None:  # None (e.g. a relay's UNKNOWN): keep what we knew
+        values["status"] = status.status
+    if status.progress is not None:
+        values["progress"] = max(task.progress, min(status.progress, 99))
+    return PollDecision("wait", values=values)
+
+
+def decide_error(task: GoogleVideoTaskModel, error: ProviderError, base_interval: int, at: float) -> PollDecision:
+    """A failed poll backs off; past the deadline (plus a grace to let the provider confirm) it times out."""
+    give_up_at = task.deadline_at + TIMEOUT_VERIFY_GRACE_SECONDS
+    if at >= give_up_at:
+        return PollDecision("timeout", error.message)
+    next_poll = math.ceil(at + error_backoff(base_interval, task.error_streak))
+    return PollDecision("wait", values=dict(
+        error_streak=task.error_streak + 1,
+        next_poll_at=min(next_poll, give_up_at) if at >= task.deadline_at else next_poll,
+    ))
 
 
 class PollResultWriter:
@@ -223,72 +273,58 @@ class TaskPoller:
 
     async def poll_task(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel) -> None:
         owner = self.runtime.worker_id
-        if task.status == "SUCCESS":
+        if task.status == TaskStatus.SUCCESS:
             await self._retry_copy(task, config)
             return
-        if task.status == "SUBMITTING":
-            # Its submitter died or hung before the relay answered: we cannot know the relay's id.
+        if task.status == TaskStatus.SUBMITTING:
+            # Its submitter died or hung before the provider answered: we cannot know the provider's id.
             await self._finished(await lifecycle.finish_failure(
-                task.id, "The submission was interrupted (server restart) before the relay confirmed it.", owner))
+                task.id, "The submission was interrupted (server restart) before the video service confirmed it.", owner))
+            return
+        try:
+            provider = self.runtime.provider(task.provider, config)
+        except UnknownProvider:
+            # Polling it again can never work: end it now rather than leave it stuck.
+            await self._finished(await lifecycle.finish_failure(
+                task.id, f"The video service '{task.provider}' is no longer available on this server.", owner))
             return
         self.polls_done += 1
         try:
-            status = await self.runtime.relay_client(config).query(task.external_task_id)
-        except RelayError as e:
-            await self._relay_error(task, config, e)
+            status = await provider.query(task.external_task_id)
+        except ProviderError as e:
+            await self._provider_error(task, config, e)
             return
         if task.error_streak:
-            log.info("google video task %s: relay answers again after %d failed poll(s)", task.id, task.error_streak)
-        if status.status == "SUCCESS":
+            log.info("google video task %s: %s answers again after %d failed poll(s)", task.id, task.provider, task.error_streak)
+        decision = decide(task, status, config.poll_interval_seconds, time.time())
+        if decision.action == "deliver":
             await self._deliver(task, config, status)
-        elif status.status == "FAILURE":
-            reason = status.fail_reason or "no reason given"
-            await self._finished(await lifecycle.finish_failure(task.id, f"The video service reported a failure: {reason}", owner))
-        elif now() >= task.deadline_at:
+        elif decision.action == "fail":
+            await self._finished(await lifecycle.finish_failure(task.id, decision.reason, owner))
+        elif decision.action == "timeout":
             await self._timed_out(task)
         else:
-            values = dict(
-                poll_count=task.poll_count + 1,
-                error_streak=0,
-                next_poll_at=due_in(next_poll_delay(
-                    config.poll_interval_seconds, status.progress, task.progress,
-                    time.time() - task.created_at, time.time() - task.updated_at)),
-                relay_status=status.raw_status,
-            )
-            if status.status != "UNKNOWN":  # UNKNOWN from new-api relays: keep what we knew
-                values["status"] = status.status
-            if status.progress is not None:
-                values["progress"] = max(task.progress, min(status.progress, 99))
-            values.update(_relay_times(status))
-            updated = await self.writer.save(task.id, values)
+            updated = await self.writer.save(task.id, decision.values)
             if updated and (updated.progress != task.progress or updated.status != task.status):
                 await self.runtime.notify(updated)
 
-    async def _relay_error(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, error: RelayError) -> None:
-        give_up_at = task.deadline_at + TIMEOUT_VERIFY_GRACE_SECONDS
-        if now() >= give_up_at:
+    async def _provider_error(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, error: ProviderError) -> None:
+        decision = decide_error(task, error, config.poll_interval_seconds, time.time())
+        if decision.action == "timeout":
             await self._timed_out(task, error.message)
             return
         if task.error_streak == 0:  # once per streak, not per poll
-            log.warning("google video task %s: relay poll failed (%s), retrying with backoff", task.id, error.message)
-        next_poll = due_in(error_backoff(config.poll_interval_seconds, task.error_streak))
-        await lifecycle.record_poll(task.id, self.runtime.worker_id, dict(
-            error_streak=task.error_streak + 1,
-            next_poll_at=min(next_poll, give_up_at) if now() >= task.deadline_at else next_poll,
-        ))
+            log.warning("google video task %s: %s poll failed (%s), retrying with backoff", task.id, task.provider, error.message)
+        await lifecycle.record_poll(task.id, self.runtime.worker_id, decision.values)
 
     async def _timed_out(self, task: GoogleVideoTaskModel, last_error: str = "") -> None:
         reason = f"The video was not ready within {describe_limit(task.deadline_at - task.created_at)}."
         if last_error:
-            reason += f" Last relay error: {last_error}"
+            reason += f" Last error from the video service: {last_error}"
         await self._finished(await lifecycle.finish_failure(task.id, reason, self.runtime.worker_id))
 
-    async def _deliver(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, status: RelayTaskStatus) -> None:
+    async def _deliver(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, status: ProviderStatus) -> None:
         owner = self.runtime.worker_id
-        if not status.video_url:
-            await self._finished(await lifecycle.finish_failure(
-                task.id, "The video service reported success but returned no video.", owner))
-            return
         storage = self.runtime.storage(config)
         renewal = asyncio.create_task(self._keep_lease(task.id))
         try:
@@ -299,23 +335,23 @@ class TaskPoller:
                 await self._finished(await lifecycle.finish_failure(
                     task.id, f"The video service reported success but the video could not be retrieved: {e}", owner))
             else:
-                await self._relay_error(task, config, RelayError("unreachable", str(e)))
+                await self._provider_error(task, config, ProviderError("unreachable", str(e)))
             return
         except StorageError as e:
             # The video exists and the user was charged for it: the task succeeds now with the
             # relay's URL, and the copy into our storage is retried until it lands.
             log.warning("google video task %s: storing the video failed (%s); the copy will be retried", task.id, e)
             await self._finished(await lifecycle.finish_success(task.id, owner, dict(
-                relay_status=status.raw_status, video_url=status.video_url, cloud_upload_status="pending",
+                provider_status=status.raw_status, video_url=status.video_url, cloud_upload_status="pending",
                 next_poll_at=due_in(copy_retry_delay(0)), error_streak=1, poll_count=task.poll_count + 1,
-                **_relay_times(status),
+                **status.times(),
             )))
             return
         finally:
             renewal.cancel()
         delivered = await lifecycle.finish_success(task.id, owner, dict(
-            relay_status=status.raw_status, video_url=status.video_url, poll_count=task.poll_count + 1, error_streak=0,
-            **stored_values(stored, storage), **_relay_times(status),
+            provider_status=status.raw_status, video_url=status.video_url, poll_count=task.poll_count + 1, error_streak=0,
+            **stored_values(stored, storage), **status.times(),
         ))
         if delivered is None:  # lost the lease meanwhile; the new holder stores its own copy
             await self._discard(storage, stored.key)
@@ -387,8 +423,3 @@ class TaskPoller:
     async def _finished(self, task: Optional[GoogleVideoTaskModel]) -> None:
         if task is not None:
             await self.runtime.notify(task)
-
-
-def _relay_times(status: RelayTaskStatus) -> dict:
-    return {k: v for k, v in (("submit_time", status.submit_time), ("start_time", status.start_time),
-                              ("finish_time", status.finish_time)) if v is not None}

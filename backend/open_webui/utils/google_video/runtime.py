@@ -13,10 +13,11 @@ from typing import Optional
 import aiohttp
 import httpx
 
-from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoTaskModel
+from open_webui.models.google_video import SECRET_CONFIG_FIELDS, GoogleVideoConfigModel, GoogleVideoTaskModel
 from open_webui.utils.google_video.images import ImageWorkers
 from open_webui.utils.google_video.net_guard import GuardedNetworkBackend, guarded_client, test_allow_list_from_env
-from open_webui.utils.google_video.relay_client import RelayClient
+from open_webui.utils.google_video.providers import provider_class
+from open_webui.utils.google_video.providers.base import ProviderContext, VideoProvider
 from open_webui.utils.google_video.storage import ObjectStorage, build_storage, storage_settings
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,8 @@ class RequestPacer:
 class GoogleVideoRuntime:
     def __init__(self, data_dir: Path):
         self.worker_id = f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        # Requests to the admin-configured relay (trusted; see net_guard for the untrusted URLs).
-        self.relay_session = aiohttp.ClientSession(
+        # Requests to the admin-configured providers (trusted; see net_guard for the untrusted URLs).
+        self.provider_session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=64, limit_per_host=64, keepalive_timeout=30), trust_env=False
         )
         allowed = test_allow_list_from_env()
@@ -69,12 +70,14 @@ class GoogleVideoRuntime:
         self._relay_endpoint = {(relay.host, relay.port or (443 if relay.scheme == "https" else 80))} if relay else set()
         return self.result_http
 
-    def relay_client(self, config: GoogleVideoConfigModel) -> RelayClient:
-        return RelayClient(
-            self.relay_session, config.base_url, config.api_key, timeout=RELAY_TIMEOUT_SECONDS,
+    def provider(self, name: str, config: GoogleVideoConfigModel) -> VideoProvider:
+        """Provider `name` with its settings from `config`, on this process's HTTP session."""
+        context = ProviderContext(
+            self.provider_session, RELAY_TIMEOUT_SECONDS,
             pace_queries=lambda: self.poll_pacer.wait(config.relay_max_requests_per_second),
-            other_secrets=(config.cos_secret_key, config.s3_secret_access_key),
+            secrets=tuple(getattr(config, f) for f in SECRET_CONFIG_FIELDS),
         )
+        return provider_class(name).build(config, context)
 
     def storage(self, config: GoogleVideoConfigModel, kind: Optional[str] = None) -> ObjectStorage:
         """Backend `kind` (default: the configured one), rebuilt when its settings change."""
@@ -97,6 +100,6 @@ class GoogleVideoRuntime:
 
     async def close(self) -> None:
         self.image_workers.close()
-        await self.relay_session.close()
+        await self.provider_session.close()
         for client in (self.result_http, self.user_fetch_http):
             await client.aclose()

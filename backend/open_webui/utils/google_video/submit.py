@@ -24,13 +24,15 @@ from open_webui.models.google_video import (
     GoogleVideoTasks,
     GoogleVideoUploadModel,
     GoogleVideoUploads,
+    TaskStatus,
     due_in,
     now,
 )
 from open_webui.utils.google_video import catalog, credits, images, lifecycle, moderation, rate_limit
 from open_webui.utils.google_video.text_input import visible_text
 from open_webui.utils.google_video.db_retry import is_database_busy, retry_when_database_busy
-from open_webui.utils.google_video.relay_client import RelayError
+from open_webui.utils.google_video.providers import provider_class
+from open_webui.utils.google_video.providers.base import ProviderError, VideoJob
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
 from open_webui.utils.google_video.storage import StorageError
 
@@ -69,11 +71,17 @@ class SubmitRequest:
     idempotency_key: Optional[str] = None
 
 
-def _check_service(config: GoogleVideoConfigModel) -> None:
+def _check_enabled(config: GoogleVideoConfigModel) -> None:
     if not config.enabled:
         raise SubmitError(400, "Video generation is disabled by the administrator.")
-    if not config.configured:
-        raise SubmitError(400, "Video generation is not configured yet: the administrator must set the relay URL and API key.")
+
+
+def _check_configured(model: catalog.VideoModel, config: GoogleVideoConfigModel) -> None:
+    provider = provider_class(model.provider)
+    if not provider.configured(config):
+        settings = " and ".join(s.label for s in provider.settings)
+        raise SubmitError(400, f"Video generation with '{model.id}' is not configured yet: the administrator "
+                               f"must set the {provider.label}'s {settings}.")
 
 
 def _check_model(req: SubmitRequest, config: GoogleVideoConfigModel) -> catalog.VideoModel:
@@ -271,7 +279,8 @@ async def _reserve_once(user_id, task_type, model_id, prompt, price, max_active,
             raise SubmitError(429, str(e))
         db.add(
             GoogleVideoTask(
-                id=task_id, user_id=user_id, task_type=task_type, status="SUBMITTING", model=model_id,
+                id=task_id, user_id=user_id, task_type=task_type, status=TaskStatus.SUBMITTING, model=model_id,
+                provider=catalog.MODELS[model_id].provider,
                 prompt=prompt, enhance_prompt=enhance, aspect_ratio=aspect_ratio, input_images=input_images,
                 progress=0, cloud_upload_status="pending", credits_cost=price, credits_refunded=0,
                 next_poll_at=created + SUBMIT_LEASE_SECONDS, deadline_at=created + timeout_seconds,
@@ -288,8 +297,9 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
     """Cheap checks first (validation, idempotent replay, rate limit, moderation, credits), then the
     image work, then the charge; a refused request keeps nothing."""
     config = await GoogleVideoConfigs.get()
-    _check_service(config)
+    _check_enabled(config)
     model = _check_model(req, config)
+    _check_configured(model, config)
     prompt = _check_prompt(req.prompt)
     _check_parameters(model, req)
     _check_image_count(model, len(req.images))
@@ -334,16 +344,13 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
         await lifecycle.finish_failure(task_id, "The submission was interrupted before the relay answered.")
         raise
 
-    payload = {"prompt": prompt, "model": model.id, "enhance_prompt": enhance}
-    if prepared:
-        payload["images"] = [images.to_data_uri(p.data, p.mime_type) for p in prepared]
-    if req.aspect_ratio:
-        payload["aspect_ratio"] = req.aspect_ratio
+    job = VideoJob(model=model.id, prompt=prompt, enhance_prompt=enhance, aspect_ratio=req.aspect_ratio,
+                   images=[images.to_data_uri(p.data, p.mime_type) for p in prepared])
     try:
-        external_id = await runtime.relay_client(config).submit(payload)
-    except RelayError as e:
+        external_id = await runtime.provider(model.provider, config).submit(job)
+    except ProviderError as e:
         if e.kind == "auth":
-            log.warning("google video relay rejected the configured API key on submit")
+            log.warning("google video provider %s rejected the configured credentials on submit", model.provider)
         reason = f"The video service did not accept the task: {e.message}"
         await lifecycle.finish_failure(task_id, reason)
         raise SubmitError(502, f"{reason}. Your {price} credits were refunded.")

@@ -148,6 +148,9 @@ export const getUploadBlob = async (token: string, uploadId: string): Promise<Bl
 export const getTask = (token: string, taskId: string) =>
 	request<{ success: boolean; task: Task }>(token, 'GET', `/task/${encodeURIComponent(taskId)}`);
 
+export const cancelTask = (token: string, taskId: string) =>
+	request<{ success: boolean; task: Task; credits: number }>(token, 'POST', `/task/${encodeURIComponent(taskId)}/cancel`);
+
 export const deleteTask = (token: string, taskId: string) =>
 	request<{ success: boolean; message: string }>(token, 'DELETE', `/task/${encodeURIComponent(taskId)}`);
 

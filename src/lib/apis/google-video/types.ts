@@ -7,10 +7,11 @@ export type TaskStatus =
 	| 'QUEUED'
 	| 'IN_PROGRESS'
 	| 'SUCCESS'
-	| 'FAILURE';
+	| 'FAILURE'
+	| 'CANCELLED';
 
 export const UNFINISHED_STATUSES: TaskStatus[] = ['SUBMITTING', 'NOT_START', 'SUBMITTED', 'QUEUED', 'IN_PROGRESS'];
-export const TERMINAL_STATUSES: TaskStatus[] = ['SUCCESS', 'FAILURE'];
+export const TERMINAL_STATUSES: TaskStatus[] = ['SUCCESS', 'FAILURE', 'CANCELLED'];
 /** Filters GET /history accepts: every status plus RUNNING (all unfinished ones). */
 export const HISTORY_FILTERS = ['RUNNING', ...UNFINISHED_STATUSES, ...TERMINAL_STATUSES] as const;
 
@@ -21,6 +22,7 @@ export interface Task {
 	user_id: string;
 	external_task_id: string | null;
 	task_type: 'text_to_video' | 'image_to_video';
+	provider: string;
 	status: TaskStatus;
 	model: string;
 	prompt: string;
@@ -50,6 +52,8 @@ export interface Task {
 export interface VideoModel {
 	id: string;
 	name: string;
+	provider: string;
+	can_cancel: boolean;
 	kind: 'text' | 'image';
 	max_images: number;
 	image_role: ImageRole | null;

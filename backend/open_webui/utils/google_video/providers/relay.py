@@ -1,7 +1,7 @@
-"""HTTP client for the Veo task relay (docs/relay-api.md).
+"""The Veo task relay (docs/relay-api.md): the module's first provider.
 
-It knows the wire format and nothing about tasks, credits or the database. Every failure is a
-RelayError that says whether retrying can help, so callers decide what happens to credits.
+The wire format and its quirks: a bare-string task id on submit, the result nested at
+data.data.video_url, new-api error envelopes, QUEUED/UNKNOWN statuses, no cancel.
 """
 
 import asyncio
@@ -9,83 +9,56 @@ import json as jsonlib
 import logging
 import re
 import uuid
-from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Literal, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import aiohttp
 
+from open_webui.utils.google_video.model_spec import VideoModel
+from open_webui.utils.google_video.task_status import TaskStatus
+from open_webui.utils.google_video.providers.base import (
+    ProbeResult,
+    ProviderContext,
+    ProviderError,
+    ProviderStatus,
+    Setting,
+    VideoJob,
+    VideoProvider,
+)
 from open_webui.utils.google_video.redaction import provider_text, redact
+
+if TYPE_CHECKING:
+    from open_webui.models.google_video import GoogleVideoConfigModel
 
 log = logging.getLogger(__name__)
 
 SUBMIT_PATH = "/google/v1/models/veo/videos"
 QUERY_PATH = "/google/v1/tasks/{task_id}"
 
-RelayErrorKind = Literal[
-    "auth", "unreachable", "timeout", "rate_limited", "server", "rejected", "malformed", "not_found"
-]
-_RETRYABLE: set[str] = {"unreachable", "timeout", "rate_limited", "server", "malformed"}
-
 # new-api based relays add QUEUED and UNKNOWN to the documented five; some speak lower case.
 _STATUS_ALIASES = {
-    "NOT_START": "NOT_START",
-    "NOT_STARTED": "NOT_START",
-    "PENDING": "NOT_START",
-    "SUBMITTED": "SUBMITTED",
-    "QUEUED": "QUEUED",
-    "IN_PROGRESS": "IN_PROGRESS",
-    "PROCESSING": "IN_PROGRESS",
-    "RUNNING": "IN_PROGRESS",
-    "SUCCESS": "SUCCESS",
-    "SUCCEEDED": "SUCCESS",
-    "COMPLETED": "SUCCESS",
-    "FAILURE": "FAILURE",
-    "FAILED": "FAILURE",
-    "ERROR": "FAILURE",
+    "NOT_START": TaskStatus.NOT_START,
+    "NOT_STARTED": TaskStatus.NOT_START,
+    "PENDING": TaskStatus.NOT_START,
+    "SUBMITTED": TaskStatus.SUBMITTED,
+    "QUEUED": TaskStatus.QUEUED,
+    "IN_PROGRESS": TaskStatus.IN_PROGRESS,
+    "PROCESSING": TaskStatus.IN_PROGRESS,
+    "RUNNING": TaskStatus.IN_PROGRESS,
+    "SUCCESS": TaskStatus.SUCCESS,
+    "SUCCEEDED": TaskStatus.SUCCESS,
+    "COMPLETED": TaskStatus.SUCCESS,
+    "FAILURE": TaskStatus.FAILURE,
+    "FAILED": TaskStatus.FAILURE,
+    "ERROR": TaskStatus.FAILURE,
 }
-TERMINAL_RELAY_STATUSES = {"SUCCESS", "FAILURE"}
 _PROGRESS_RE = re.compile(r"^\s*(\d{1,3})(?:\.\d+)?\s*%?\s*$")
 
 
-class RelayError(Exception):
-    def __init__(self, kind: RelayErrorKind, message: str, http_status: Optional[int] = None):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.http_status = http_status
-
-    @property
-    def retryable(self) -> bool:
-        return self.kind in _RETRYABLE
-
-
-@dataclass(frozen=True)
-class RelayTaskStatus:
-    status: str  # one of NOT_START, SUBMITTED, QUEUED, IN_PROGRESS, SUCCESS, FAILURE, UNKNOWN
-    raw_status: str
-    progress: Optional[int]
-    fail_reason: str
-    video_url: Optional[str]
-    submit_time: Optional[int]
-    start_time: Optional[int]
-    finish_time: Optional[int]
-
-    @property
-    def terminal(self) -> bool:
-        return self.status in TERMINAL_RELAY_STATUSES
-
-
-@dataclass(frozen=True)
-class ProbeResult:
-    ok: bool
-    kind: Literal["ok", "auth", "unreachable", "error"]
-    message: str
-
-
-def normalize_status(raw: Any) -> str:
+def normalize_status(raw: Any) -> Optional[TaskStatus]:
+    """The module's state for a relay word; None for UNKNOWN (new-api relays) or anything unheard of."""
     if not isinstance(raw, str):
-        return "UNKNOWN"
-    return _STATUS_ALIASES.get(raw.strip().upper().replace("-", "_").replace(" ", "_"), "UNKNOWN")
+        return None
+    return _STATUS_ALIASES.get(raw.strip().upper().replace("-", "_").replace(" ", "_"))
 
 
 def parse_progress(raw: Any) -> Optional[int]:
@@ -106,21 +79,21 @@ def _int_or_none(raw: Any) -> Optional[int]:
     return int(raw)
 
 
-def parse_task_status(body: Any) -> RelayTaskStatus:
+def parse_task_status(body: Any) -> ProviderStatus:
     """Read a status response: the result URL is nested at data.data.video_url."""
     if not isinstance(body, dict):
-        raise RelayError("malformed", "relay status response is not a JSON object")
+        raise ProviderError("malformed", "relay status response is not a JSON object")
     if body.get("code") != "success":
-        raise RelayError("server", f"relay answered code {body.get('code')!r}: {_message_of(body)}")
+        raise ProviderError("server", f"relay answered code {body.get('code')!r}: {_message_of(body)}")
     data = body.get("data")
     if not isinstance(data, dict):
-        raise RelayError("malformed", "relay status response has no data object")
+        raise ProviderError("malformed", "relay status response has no data object")
     inner = data.get("data") if isinstance(data.get("data"), dict) else {}
     video_url = inner.get("video_url") or None
     if video_url is not None and not isinstance(video_url, str):
         video_url = None
     fail_reason = data.get("fail_reason")
-    return RelayTaskStatus(
+    return ProviderStatus(
         status=normalize_status(data.get("status")),
         raw_status=str(data.get("status"))[:50],
         progress=parse_progress(data.get("progress")),
@@ -140,40 +113,64 @@ def _message_of(body: Any) -> str:
     return ""
 
 
-def _error_for_status(code: int, reason: str, raw: bytes) -> RelayError:
+def _error_for_status(code: int, reason: str, raw: bytes) -> ProviderError:
     try:
         body = jsonlib.loads(raw)
     except ValueError:
         body = None
     detail = _message_of(body) or provider_text(raw.decode("utf-8", "replace")) or reason
     if code in (401, 403):
-        return RelayError("auth", f"relay rejected the API key (HTTP {code}): {detail}", code)
+        return ProviderError("auth", f"relay rejected the API key (HTTP {code}): {detail}", code)
     if code == 429:
-        return RelayError("rate_limited", f"relay is rate limiting (HTTP 429): {detail}", code)
+        return ProviderError("rate_limited", f"relay is rate limiting (HTTP 429): {detail}", code)
     if code >= 500:
-        return RelayError("server", f"relay error (HTTP {code}): {detail}", code)
+        return ProviderError("server", f"relay error (HTTP {code}): {detail}", code)
     if isinstance(body, dict) and body.get("code") == "task_not_exist":
-        return RelayError("not_found", f"relay does not know this task: {detail}", code)
-    return RelayError("rejected", f"relay refused the request (HTTP {code}): {detail}", code)
+        return ProviderError("not_found", f"relay does not know this task: {detail}", code)
+    return ProviderError("rejected", f"relay refused the request (HTTP {code}): {detail}", code)
 
 
-class RelayClient:
+class RelayProvider(VideoProvider):
     """One relay endpoint and key; shares the app's aiohttp session for connection reuse.
 
     aiohttp rather than httpx here: status polling is the module's steady load, and aiohttp
     spends about a tenth of httpx's CPU per request (measured: 0.15 ms vs 1.6 ms).
     """
 
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, api_key: str, timeout: float = 30.0,
-                 pace_queries: Optional[Callable[[], Awaitable[None]]] = None, other_secrets: tuple[str, ...] = ()):
-        self._session = session
+    name = "relay"
+    label = "Veo relay"
+    cannot_cancel_reason = ("The relay has no way to stop a generation once it has started; "
+                            "the task runs to the end (a failure is refunded).")
+
+    settings = (Setting("base_url", "base URL"), Setting("api_key", "API key", secret=True))
+    # Image limits follow the relay documentation. Comfly's client sends aspect_ratio only to the
+    # veo3 family; keep that behaviour.
+    models = (
+        VideoModel("veo3", "Veo 3", "text", 100, supports_aspect_ratio=True),
+        VideoModel("veo3-fast", "Veo 3 Fast", "text", 80, supports_aspect_ratio=True),
+        VideoModel("veo3-pro", "Veo 3 Pro", "text", 150, supports_aspect_ratio=True),
+        VideoModel("veo2", "Veo 2", "text", 80),
+        VideoModel("veo2-fast", "Veo 2 Fast", "text", 60),
+        VideoModel("veo2-pro", "Veo 2 Pro", "text", 120),
+        VideoModel("veo3-pro-frames", "Veo 3 Pro Frames", "image", 200, 1, "first_frame"),
+        VideoModel("veo3-fast-frames", "Veo 3 Fast Frames", "image", 160, 1, "first_frame"),
+        VideoModel("veo2-fast-frames", "Veo 2 Fast Frames", "image", 120, 2, "first_last_frame"),
+        VideoModel("veo2-fast-components", "Veo 2 Fast Components", "image", 100, 3, "components"),
+    )
+
+    def __init__(self, context: ProviderContext, base_url: str, api_key: str):
+        self._session = context.session
         # Every answer is scrubbed of these before it is parsed, so no relay text that echoes
         # them can reach a user, a task row, the ledger or a log.
-        self._secrets = (api_key, *other_secrets)
-        self._pace_queries = pace_queries  # user submits are never delayed; status polls are
+        self._secrets = (api_key, *context.secrets)
+        self._pace_queries = context.pace_queries  # user submits are never delayed; status polls are
         self._base_url = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._timeout = aiohttp.ClientTimeout(total=context.timeout)
+
+    @classmethod
+    def build(cls, config: "GoogleVideoConfigModel", context: ProviderContext) -> "RelayProvider":
+        return cls(context, config.base_url, config.api_key)
 
     async def _request(self, method: str, path: str, json: Optional[dict] = None) -> Any:
         try:
@@ -183,31 +180,36 @@ class RelayClient:
                 status, reason, raw = resp.status, resp.reason or "", await resp.read()
             raw = redact(raw.decode("utf-8", "replace"), self._secrets).encode()
         except asyncio.TimeoutError:
-            raise RelayError("timeout", f"relay did not answer within {self._timeout.total:.0f} s")
+            raise ProviderError("timeout", f"relay did not answer within {self._timeout.total:.0f} s")
         except (aiohttp.ClientError, ValueError) as e:  # ValueError: a URL aiohttp cannot use
-            raise RelayError("unreachable", f"relay unreachable: {type(e).__name__}")
+            raise ProviderError("unreachable", f"relay unreachable: {type(e).__name__}")
         if status != 200:
             raise _error_for_status(status, reason, raw)
         try:
             return jsonlib.loads(raw)
         except ValueError:
-            raise RelayError("malformed", "relay answered with invalid JSON", status)
+            raise ProviderError("malformed", "relay answered with invalid JSON", status)
 
-    async def submit(self, payload: dict) -> str:
+    async def submit(self, job: VideoJob) -> str:
         """Submit a generation; returns the relay's task id. The doc's `data` is a bare string."""
+        payload: dict[str, Any] = {"prompt": job.prompt, "model": job.model, "enhance_prompt": job.enhance_prompt}
+        if job.images:
+            payload["images"] = job.images
+        if job.aspect_ratio:
+            payload["aspect_ratio"] = job.aspect_ratio
         body = await self._request("POST", SUBMIT_PATH, json=payload)
         if not isinstance(body, dict):
-            raise RelayError("malformed", "relay submit response is not a JSON object")
+            raise ProviderError("malformed", "relay submit response is not a JSON object")
         if body.get("code") != "success":
-            raise RelayError("rejected", f"relay refused the task: {_message_of(body) or body.get('code')}")
+            raise ProviderError("rejected", f"relay refused the task: {_message_of(body) or body.get('code')}")
         data = body.get("data")
         if isinstance(data, dict):  # tolerate relays that wrap the id in an object
             data = data.get("task_id") or data.get("id")
         if not isinstance(data, str) or not data.strip() or len(data) > 200:
-            raise RelayError("malformed", "relay accepted the task but returned no task id")
+            raise ProviderError("malformed", "relay accepted the task but returned no task id")
         return data.strip()
 
-    async def query(self, external_task_id: str) -> RelayTaskStatus:
+    async def query(self, external_task_id: str) -> ProviderStatus:
         if self._pace_queries is not None:
             await self._pace_queries()
         return parse_task_status(await self._request("GET", QUERY_PATH.format(task_id=external_task_id)))
@@ -220,7 +222,7 @@ class RelayClient:
         """
         try:
             await self._request("GET", QUERY_PATH.format(task_id=f"connection-test-{uuid.uuid4()}"))
-        except RelayError as e:
+        except ProviderError as e:
             if e.kind in ("not_found", "rejected") and e.http_status in (400, 404):
                 return ProbeResult(True, "ok", "Relay reachable and the API key was accepted.")
             if e.kind == "auth":

@@ -1,0 +1,28 @@
+"""The registry of video providers: a task's `provider` names one of these.
+
+Adding a provider is one module here (a VideoProvider subclass with its settings and models) and
+one entry below; the catalogue, submit, the poller and cancel find it through this registry.
+"""
+
+import os
+
+from open_webui.utils.google_video.providers.base import VideoProvider
+from open_webui.utils.google_video.providers.fake import FakeProvider
+from open_webui.utils.google_video.providers.relay import RelayProvider
+
+_REGISTERED: tuple[type[VideoProvider], ...] = (RelayProvider,)
+if os.environ.get("GOOGLE_VIDEO_FAKE_PROVIDER") == "1":  # test servers only
+    _REGISTERED += (FakeProvider,)
+
+PROVIDERS: dict[str, type[VideoProvider]] = {p.name: p for p in _REGISTERED}
+
+
+class UnknownProvider(ValueError):
+    """A task names a provider this server does not have (removed from the registry)."""
+
+
+def provider_class(name: str) -> type[VideoProvider]:
+    try:
+        return PROVIDERS[name]
+    except KeyError:
+        raise UnknownProvider(f"unknown video provider {name!r}") from None
