@@ -234,7 +234,8 @@ async def _check_affordable(user_id: str, model_id: str, price: int, max_active:
         raise SubmitError(429, str(e))
 
 
-def _replay(task: GoogleVideoTaskModel, req: SubmitRequest, model_id: str, prompt: str, fingerprint: str) -> GoogleVideoTaskModel:
+def _replay(task: GoogleVideoTaskModel, req: SubmitRequest, model_id: str, prompt: str,
+            fingerprint: Optional[str]) -> GoogleVideoTaskModel:
     same = (task.request_fingerprint == fingerprint if task.request_fingerprint
             else (task.task_type, task.model, task.prompt) == (req.task_type, model_id, prompt))  # rows from before fingerprints
     if not same:
@@ -303,7 +304,8 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
     prompt = _check_prompt(req.prompt)
     _check_parameters(model, req)
     _check_image_count(model, len(req.images))
-    fingerprint = request_fingerprint(req, model.id, prompt)
+    # Only a key's replays are compared; without one nothing needs the fingerprint.
+    fingerprint = request_fingerprint(req, model.id, prompt) if req.idempotency_key else None
     if req.idempotency_key:
         previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, req.idempotency_key)
         if previous is not None:
