@@ -16,18 +16,12 @@ import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-MODULE_ROOT = Path(__file__).resolve().parent / "open_webui"
-UI_DIR = Path(os.environ.get("GOOGLE_VIDEO_UI_DIR", Path(__file__).resolve().parent.parent / "build" / "google-video"))
-
 os.environ.setdefault("FROM_INIT_PY", "true")
 
-import open_webui  # noqa: E402
+from google_video_bootstrap import extend_package_path, run_module_migrations  # noqa: E402
 
-if str(MODULE_ROOT) not in open_webui.__path__:
-    open_webui.__path__.append(str(MODULE_ROOT))
+extend_package_path()
 
-from alembic import command  # noqa: E402
-from alembic.config import Config as AlembicConfig  # noqa: E402
 from starlette.routing import Mount  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 
@@ -37,14 +31,9 @@ from open_webui.routers import google_video  # noqa: E402
 from open_webui.utils.google_video.body_limit import RequestBodyLimit  # noqa: E402
 from open_webui.utils.google_video.poller import TaskPoller  # noqa: E402
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime  # noqa: E402
+from open_webui.utils.google_video.settings import UI_DIR  # noqa: E402
 
 log = logging.getLogger(__name__)
-
-
-def run_module_migrations() -> None:
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MODULE_ROOT / "migrations" / "google_video"))
-    command.upgrade(cfg, "head")
 
 
 def _insert_before_spa(add) -> None:

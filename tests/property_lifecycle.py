@@ -21,13 +21,11 @@ os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="gv-prop-"))
 os.environ.setdefault("WEBUI_SECRET_KEY", "property-test")
 os.environ.setdefault("FROM_INIT_PY", "true")
 
-import open_webui  # noqa: E402
+sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "tests")]
+from google_video_bootstrap import extend_package_path, run_module_migrations  # noqa: E402
 
-open_webui.__path__.append(str(ROOT / "backend" / "open_webui"))
-sys.path.insert(0, str(ROOT / "tests"))
+extend_package_path()
 
-from alembic import command  # noqa: E402
-from alembic.config import Config as AlembicConfig  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule  # noqa: E402
@@ -39,9 +37,7 @@ from open_webui.models.google_video import TERMINAL_STATUSES, GoogleVideoTask, G
 from open_webui.utils.google_video import credits, lifecycle  # noqa: E402
 from open_webui.utils.google_video.submit import SubmitError, reserve_task  # noqa: E402
 
-cfg = AlembicConfig()
-cfg.set_main_option("script_location", str(ROOT / "backend" / "open_webui" / "migrations" / "google_video"))
-command.upgrade(cfg, "head")
+run_module_migrations()
 
 loop = asyncio.new_event_loop()
 asyncio.set_event_loop(loop)

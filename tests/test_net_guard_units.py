@@ -1,14 +1,16 @@
 """The outbound guard's address rules and connection pinning, as plain functions."""
 
 import asyncio
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-import open_webui
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "backend"))
+from google_video_bootstrap import extend_package_path  # noqa: E402
 
-open_webui.__path__.append(str(Path(__file__).resolve().parent.parent / "backend" / "open_webui"))
+extend_package_path()
 
 from open_webui.utils.google_video.net_guard import (  # noqa: E402
     BlockedAddressError,

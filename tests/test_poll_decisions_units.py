@@ -2,14 +2,16 @@
 
 import asyncio
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-import open_webui  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "backend"))
+from google_video_bootstrap import extend_package_path  # noqa: E402
 
-open_webui.__path__.append(str(Path(__file__).resolve().parent.parent / "backend" / "open_webui"))
+extend_package_path()
 
 # The host reads its environment once, at import: give it a throwaway one, then put ours back so
 # the servers other tests start do not inherit it.

@@ -1,12 +1,14 @@
 """Secrets at rest: encrypted under a key derived from WEBUI_SECRET_KEY, unreadable under another."""
 
+import sys
 from pathlib import Path
 
 import pytest
 
-import open_webui
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "backend"))
+from google_video_bootstrap import extend_package_path  # noqa: E402
 
-open_webui.__path__.append(str(Path(__file__).resolve().parent.parent / "backend" / "open_webui"))
+extend_package_path()
 
 from open_webui.utils.google_video import secret_box  # noqa: E402
 

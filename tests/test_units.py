@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import open_webui
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "backend"))
+from google_video_bootstrap import extend_package_path  # noqa: E402
 
-open_webui.__path__.append(str(Path(__file__).resolve().parent.parent / "backend" / "open_webui"))
+extend_package_path()
 
 from open_webui.utils.google_video import images  # noqa: E402
 from open_webui.utils.google_video.providers.base import ProviderError  # noqa: E402

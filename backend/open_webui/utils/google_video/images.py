@@ -8,7 +8,6 @@ import asyncio
 import base64
 import binascii
 import io
-import os
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +17,7 @@ from typing import Callable, Optional, TypeVar
 import httpx
 from PIL import Image, UnidentifiedImageError
 
+from open_webui.utils.google_video import settings
 from open_webui.utils.google_video.net_guard import BlockedAddressError, check_url_form
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -137,7 +137,7 @@ class ImageWorkers:
     memory: past `max_waiting` queued images new ones are refused at once."""
 
     def __init__(self, workers: Optional[int] = None, max_waiting: Optional[int] = None):
-        workers = workers or int(os.environ.get("GOOGLE_VIDEO_IMAGE_WORKERS", "0")) or max(1, (os.cpu_count() or 2) // 2)
+        workers = workers or settings.IMAGE_WORKERS
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="google-video-images")
         self._max_waiting = max_waiting or workers * 8
         self._queued = 0

@@ -48,6 +48,25 @@ async def _update_task(db, conditions, values: dict[str, Any]) -> Optional[Googl
 
 
 @retry_when_database_busy
+async def create_reserved_task(fields: dict[str, Any], max_active: int, timeout_seconds: int, worker_id: str,
+                               lease_seconds: int) -> None:
+    """Charge `fields["credits_cost"]` and insert the task (SUBMITTING, leased to its submitter)
+    in one transaction. Raises InsufficientCredits / TooManyActiveTasks with nothing changed, or
+    IntegrityError for a reused idempotency key."""
+    created = now()
+    async with get_async_db() as db:
+        await credits.reserve_for_task(db, fields["user_id"], fields["credits_cost"], max_active, fields["id"],
+                                       f"Video task ({fields['model']})")
+        db.add(GoogleVideoTask(
+            **fields, status=TaskStatus.SUBMITTING, progress=0, cloud_upload_status="pending", credits_refunded=0,
+            next_poll_at=created + lease_seconds, deadline_at=created + timeout_seconds,
+            lease_owner=worker_id, lease_until=created + lease_seconds,
+            poll_count=0, error_streak=0, created_at=created, updated_at=created,
+        ))
+        await db.commit()  # closing the session rolls back on any error, e.g. a reused idempotency key
+
+
+@retry_when_database_busy
 async def mark_submitted(task_id: str, external_task_id: str, first_poll_at: int) -> Optional[GoogleVideoTaskModel]:
     async with get_async_db() as db:
         task = await _update_task(

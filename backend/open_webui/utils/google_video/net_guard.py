@@ -8,7 +8,6 @@ that resolves to a public address during the check cannot be re-resolved to a pr
 import asyncio
 import ipaddress
 import logging
-import os
 import socket
 from typing import Callable, Iterable, Optional
 from urllib.parse import urlsplit
@@ -16,11 +15,12 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from open_webui.utils.google_video import settings
+
 log = logging.getLogger(__name__)
 
 # Test-only: "ip:port" pairs that may be reached although private (the test suite's stand-in for
 # the internet lives on 127.0.0.1). Read from the environment only; no endpoint can change it.
-TEST_ALLOW_ENV = "GOOGLE_VIDEO_TEST_ALLOW_FETCH_FROM"
 MAX_REDIRECTS = 5
 MAX_URL_LENGTH = 2048
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -81,10 +81,10 @@ def parse_allow_list(value: str) -> frozenset[tuple[str, int]]:
 
 
 def test_allow_list_from_env() -> frozenset[tuple[str, int]]:
-    allowed = parse_allow_list(os.environ.get(TEST_ALLOW_ENV, ""))
+    allowed = parse_allow_list(settings.TEST_ALLOW_FETCH_FROM)
     if allowed:
-        log.warning("google video: %s lets the module fetch from %d private address(es); use only in tests",
-                    TEST_ALLOW_ENV, len(allowed))
+        log.warning("google video: GOOGLE_VIDEO_TEST_ALLOW_FETCH_FROM lets the module fetch from %d private "
+                    "address(es); use only in tests", len(allowed))
     return allowed
 
 

@@ -7,7 +7,6 @@ It is owned by the app's lifespan (not by a request), keeps all scheduling in th
 import asyncio
 import logging
 import math
-import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from open_webui.models.google_video import (
     due_in,
     now,
 )
-from open_webui.utils.google_video import lifecycle
+from open_webui.utils.google_video import lifecycle, settings
 from open_webui.utils.google_video.providers import UnknownProvider
 from open_webui.utils.google_video.providers.base import ProviderError, ProviderStatus
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
@@ -35,7 +34,7 @@ from open_webui.utils.google_video.storage import (
 
 log = logging.getLogger(__name__)
 
-TICK_SECONDS = float(os.environ.get("GOOGLE_VIDEO_POLL_TICK_SECONDS", "1"))
+TICK_SECONDS = settings.POLL_TICK_SECONDS
 # A poll is one relay request, so a lease a little longer than the relay timeout is never lost
 # by a live worker, and a killed worker's tasks come back shortly after.
 LEASE_SECONDS = int(RELAY_TIMEOUT_SECONDS + 10)
@@ -46,9 +45,9 @@ MAX_BACKOFF_SECONDS = 300
 # relay cannot be reached we keep asking this much longer before refunding anyway.
 TIMEOUT_VERIFY_GRACE_SECONDS = 120
 # A video whose copy into storage failed is retried after this, doubling up to 30 minutes.
-COPY_RETRY_SECONDS = float(os.environ.get("GOOGLE_VIDEO_COPY_RETRY_SECONDS", "30"))
+COPY_RETRY_SECONDS = settings.COPY_RETRY_SECONDS
 COPY_RETRY_MAX_SECONDS = 1800
-RETENTION_SWEEP_SECONDS = float(os.environ.get("GOOGLE_VIDEO_RETENTION_SWEEP_SECONDS", "600"))
+RETENTION_SWEEP_SECONDS = settings.RETENTION_SWEEP_SECONDS
 RETENTION_BATCH = 100
 MB = 1024 * 1024
 

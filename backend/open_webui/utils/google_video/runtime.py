@@ -14,6 +14,7 @@ import aiohttp
 import httpx
 
 from open_webui.models.google_video import SECRET_CONFIG_FIELDS, GoogleVideoConfigModel, GoogleVideoTaskModel
+from open_webui.utils.google_video import settings
 from open_webui.utils.google_video.images import ImageWorkers
 from open_webui.utils.google_video.net_guard import GuardedNetworkBackend, guarded_client, test_allow_list_from_env
 from open_webui.utils.google_video.providers import provider_class
@@ -22,7 +23,7 @@ from open_webui.utils.google_video.storage import ObjectStorage, build_storage, 
 
 log = logging.getLogger(__name__)
 
-RELAY_TIMEOUT_SECONDS = float(os.environ.get("GOOGLE_VIDEO_RELAY_TIMEOUT_SECONDS", "30"))
+RELAY_TIMEOUT_SECONDS = settings.RELAY_TIMEOUT_SECONDS
 PROGRESS_EVENT = "google-video:progress"
 
 

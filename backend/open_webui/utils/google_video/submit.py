@@ -14,23 +14,20 @@ from typing import Literal, Optional
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from open_webui.internal.db import get_async_db
 from open_webui.models.google_video import (
     GoogleVideoAudits,
     GoogleVideoConfigModel,
     GoogleVideoConfigs,
-    GoogleVideoTask,
     GoogleVideoTaskModel,
     GoogleVideoTasks,
     GoogleVideoUploadModel,
     GoogleVideoUploads,
-    TaskStatus,
     due_in,
     now,
 )
 from open_webui.utils.google_video import catalog, credits, images, lifecycle, moderation, rate_limit
 from open_webui.utils.google_video.text_input import visible_text
-from open_webui.utils.google_video.db_retry import is_database_busy, retry_when_database_busy
+from open_webui.utils.google_video.db_retry import is_database_busy
 from open_webui.utils.google_video.providers import provider_class
 from open_webui.utils.google_video.providers.base import ProviderError, VideoJob
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
@@ -253,45 +250,23 @@ async def reserve_task(
 
     Raises SubmitError 402/429 with nothing changed, or IntegrityError for a reused idempotency key.
     """
+    task_id = new_task_id()
     try:
-        return await _reserve_once(
-            user_id, task_type, model_id, prompt, price, max_active, timeout_seconds, worker_id,
-            enhance, aspect_ratio, input_images, idempotency_key, request_fingerprint,
+        await lifecycle.create_reserved_task(
+            dict(id=task_id, user_id=user_id, task_type=task_type, model=model_id, provider=catalog.MODELS[model_id].provider,
+                 prompt=prompt, enhance_prompt=enhance, aspect_ratio=aspect_ratio, input_images=input_images,
+                 credits_cost=price, idempotency_key=idempotency_key, request_fingerprint=request_fingerprint),
+            max_active, timeout_seconds, worker_id, SUBMIT_LEASE_SECONDS,
         )
+        return task_id
+    except credits.InsufficientCredits as e:
+        raise SubmitError(402, f"Insufficient credits: your balance is {e.balance} and '{model_id}' costs {price}.")
+    except credits.TooManyActiveTasks as e:
+        raise SubmitError(429, str(e))
     except OperationalError as e:
         if not is_database_busy(e):
             raise
         raise SubmitError(503, "The server is busy; nothing was charged. Please try again.")
-
-
-@retry_when_database_busy
-async def _reserve_once(user_id, task_type, model_id, prompt, price, max_active, timeout_seconds, worker_id,
-                        enhance, aspect_ratio, input_images, idempotency_key, request_fingerprint) -> str:
-    task_id = new_task_id()
-    created = now()
-    async with get_async_db() as db:
-        try:
-            await credits.reserve_for_task(db, user_id, price, max_active, task_id, f"Video task ({model_id})")
-        except credits.InsufficientCredits as e:
-            await db.rollback()
-            raise SubmitError(402, f"Insufficient credits: your balance is {e.balance} and '{model_id}' costs {price}.")
-        except credits.TooManyActiveTasks as e:
-            await db.rollback()
-            raise SubmitError(429, str(e))
-        db.add(
-            GoogleVideoTask(
-                id=task_id, user_id=user_id, task_type=task_type, status=TaskStatus.SUBMITTING, model=model_id,
-                provider=catalog.MODELS[model_id].provider,
-                prompt=prompt, enhance_prompt=enhance, aspect_ratio=aspect_ratio, input_images=input_images,
-                progress=0, cloud_upload_status="pending", credits_cost=price, credits_refunded=0,
-                next_poll_at=created + SUBMIT_LEASE_SECONDS, deadline_at=created + timeout_seconds,
-                lease_owner=worker_id, lease_until=created + SUBMIT_LEASE_SECONDS,
-                poll_count=0, error_streak=0, created_at=created, updated_at=created,
-                idempotency_key=idempotency_key, request_fingerprint=request_fingerprint,
-            )
-        )
-        await db.commit()  # closing the session rolls back on any error, e.g. a reused idempotency key
-    return task_id
 
 
 async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequest) -> GoogleVideoTaskModel:
@@ -355,7 +330,9 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
             log.warning("google video provider %s rejected the configured credentials on submit", model.provider)
         reason = f"The video service did not accept the task: {e.message}"
         await lifecycle.finish_failure(task_id, reason)
-        raise SubmitError(502, f"{reason}. Your {price} credits were refunded.")
+        # A retryable error (unreachable, busy, rate limited) may pass; a refusal will not.
+        again = " You can try again in a moment." if e.retryable else ""
+        raise SubmitError(502, f"{reason}. Your {price} credits were refunded.{again}")
     except BaseException:
         # Cancelled or crashed mid-call: the relay may or may not have the task; refund now
         # rather than leaving the user charged until the submit lease runs out.

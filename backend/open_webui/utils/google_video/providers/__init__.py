@@ -4,14 +4,13 @@ Adding a provider is one module here (a VideoProvider subclass with its settings
 one entry below; the catalogue, submit, the poller and cancel find it through this registry.
 """
 
-import os
-
+from open_webui.utils.google_video import settings
 from open_webui.utils.google_video.providers.base import VideoProvider
 from open_webui.utils.google_video.providers.fake import FakeProvider
 from open_webui.utils.google_video.providers.relay import RelayProvider
 
 _REGISTERED: tuple[type[VideoProvider], ...] = (RelayProvider,)
-if os.environ.get("GOOGLE_VIDEO_FAKE_PROVIDER") == "1":  # test servers only
+if settings.FAKE_PROVIDER:  # test servers only
     _REGISTERED += (FakeProvider,)
 
 PROVIDERS: dict[str, type[VideoProvider]] = {p.name: p for p in _REGISTERED}
