@@ -135,3 +135,20 @@ def other_user(admin, configured):
 def ledger_check(webui):
     """Call to assert the ledger invariants right now."""
     return lambda: assert_ledger_consistent(database_url_of(webui))
+
+
+# A second server with the in-process fake provider registered (GOOGLE_VIDEO_FAKE_PROVIDER=1): the
+# provider seam's tests, and every unified parameter on a model that takes them all.
+@pytest.fixture(scope="session")
+def fake_webui(tmp_path_factory, new_database, sim):
+    server = WebUI(tmp_path_factory.mktemp("webui-fake"),
+                   env=server_env(new_database(), GOOGLE_VIDEO_FAKE_PROVIDER="1")).start()
+    yield server
+    server.stop()
+    assert_ledger_consistent(database_url_of(server))
+    assert_no_secret_in_log(server.log, sim.api_key)
+
+
+@pytest.fixture(scope="session")
+def fake_admin(fake_webui):
+    return signup(fake_webui.url, "Admin", "admin@example.com", "admin-password-1")

@@ -21,6 +21,7 @@ ACCESS = {
     ("POST", "/text-to-video"): "user",
     ("POST", "/image-to-video"): "user",
     ("POST", "/upload-image"): "user",
+    ("POST", "/quote"): "user",
     ("GET", "/config"): "admin",
     ("POST", "/config"): "admin",
     ("POST", "/test-connection"): "admin",
@@ -58,6 +59,7 @@ def world(configured, sim, user, other_user):
             ("POST", "/text-to-video"): {"json": {"prompt": "matrix", "model": "veo3-fast"}},
             ("POST", "/image-to-video"): {"json": {"prompt": "matrix", "model": "veo3-pro-frames", "images": [data_uri()]}},
             ("POST", "/upload-image"): {"files": {"file": ("a.png", png_bytes(), "image/png")}},
+            ("POST", "/quote"): {"json": {"model": "veo3"}},
         },
     }
 

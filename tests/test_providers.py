@@ -8,25 +8,10 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from conftest import database_url_of, server_env
-from devstack.api import PREFIX, add_user, configure, grant, signup
-from devstack.processes import WebUI
+from conftest import database_url_of
+from devstack.api import PREFIX, add_user, configure, grant
 from helpers import ledger
 from ledger_invariants import assert_ledger_consistent
-
-
-@pytest.fixture(scope="module")
-def fake_webui(tmp_path_factory, new_database):
-    server = WebUI(tmp_path_factory.mktemp("webui-fake"),
-                   env=server_env(new_database(), GOOGLE_VIDEO_FAKE_PROVIDER="1")).start()
-    yield server
-    server.stop()
-    assert_ledger_consistent(database_url_of(server))
-
-
-@pytest.fixture(scope="module")
-def fake_admin(fake_webui):
-    return signup(fake_webui.url, "Admin", "admin@example.com", "admin-password-1")
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def assert_refused(user, sim, path, body, status, needle):
     ("/text-to-video", {"prompt": "x" * 2501}, 400, "limit is 2500"),
     ("/text-to-video", {"prompt": "a cat", "model": "veo9"}, 400, "Unknown model 'veo9'"),
     ("/text-to-video", {"prompt": "a cat", "model": "veo3-pro-frames"}, 400, "image-to-video model"),
-    ("/text-to-video", {"prompt": "a cat", "aspect_ratio": "4:3"}, 422, "aspect_ratio: must be one of 16:9, 9:16"),
+    ("/text-to-video", {"prompt": "a cat", "aspect_ratio": "4:3"}, 422, "aspect_ratio: 'veo3' takes 16:9, 9:16; you sent 4:3"),
     ("/text-to-video", {"prompt": "a cat", "model": "veo2-fast", "aspect_ratio": "9:16"}, 422, "does not take an aspect ratio"),
     ("/image-to-video", {"prompt": "a cat", "model": "veo3", "images": [IMG]}, 400, "takes no images"),
     ("/image-to-video", {"prompt": "a cat", "model": "veo3-pro-frames", "images": []}, 400, "needs at least one image"),

@@ -67,6 +67,8 @@ class GoogleVideoConfig(Base):
     default_image_model = Column(String(100), nullable=False, default=catalog.DEFAULT_IMAGE_MODEL)
     default_enhance_prompt = Column(Boolean, nullable=False, default=False)
     model_credits_config = Column(JSON, nullable=False, default=dict)
+    model_pricing = Column(JSON, nullable=False, default=dict)  # per-second and per-resolution additions
+    extra_parameters = Column(JSON, nullable=False, default=dict)  # provider -> allowed `extra` keys
     disabled_models = Column(JSON, nullable=False, default=list)
     max_concurrent_tasks = Column(Integer, nullable=False, default=3)
     task_timeout_seconds = Column(Integer, nullable=False, default=1800)
@@ -110,6 +112,7 @@ class GoogleVideoTask(Base):
     enhance_prompt = Column(Boolean, nullable=False, default=False)
     aspect_ratio = Column(String(10), nullable=True)
     input_images = Column(JSON, nullable=True)  # references: upload ids or http(s) URLs
+    parameters = Column(JSON, nullable=True)  # the unified parameters given (duration, resolution, seed, ...)
     progress = Column(Integer, nullable=False, default=0)
     submit_time = Column(BigInteger, nullable=True)  # the relay's clock
     start_time = Column(BigInteger, nullable=True)
@@ -246,6 +249,8 @@ class GoogleVideoConfigModel(BaseModel):
     default_image_model: str = catalog.DEFAULT_IMAGE_MODEL
     default_enhance_prompt: bool = False
     model_credits_config: dict[str, int] = {}
+    model_pricing: dict[str, dict] = {}
+    extra_parameters: dict[str, list[str]] = {}
     disabled_models: list[str] = []
     max_concurrent_tasks: int = 3
     task_timeout_seconds: int = 1800
@@ -300,6 +305,7 @@ class GoogleVideoTaskModel(BaseModel):
     enhance_prompt: bool
     aspect_ratio: Optional[str] = None
     input_images: Optional[list[str]] = None
+    parameters: Optional[dict] = None
     progress: int
     submit_time: Optional[int] = None
     start_time: Optional[int] = None
@@ -343,6 +349,7 @@ class GoogleVideoTaskModel(BaseModel):
             "enhance_prompt": self.enhance_prompt,
             "aspect_ratio": self.aspect_ratio,
             "input_images": self.input_images or [],
+            "parameters": self.parameters or {},
             "progress": f"{self.progress}%",
             "submit_time": self.submit_time,
             "start_time": self.start_time,

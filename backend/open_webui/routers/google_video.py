@@ -32,6 +32,7 @@ from open_webui.utils.google_video.forms import (
     ConnectionTestForm,
     CreditAdjustForm,
     ImageToVideoForm,
+    QuoteForm,
     TextToVideoForm,
     config_changes,
 )
@@ -44,6 +45,7 @@ from open_webui.utils.google_video.submit import (
     SubmitError,
     SubmitRequest,
     clean_in_pool,
+    quote_request,
     store_clean_image,
     submit_task,
 )
@@ -94,6 +96,9 @@ def _model_views(config: GoogleVideoConfigModel) -> list[dict]:
             "max_images": m.max_images,
             "image_role": m.image_role,
             "image_role_label": catalog.IMAGE_ROLE_LABELS.get(m.image_role) if m.image_role else None,
+            "capabilities": m.capabilities(),
+            "pricing": {"base": config.price_of(m.id), "per_second": config.model_pricing.get(m.id, {}).get("per_second", 0),
+                        "resolutions": config.model_pricing.get(m.id, {}).get("resolutions", {})},
             "price": config.price_of(m.id),
             "enabled": m.id not in config.disabled_models,
         }
@@ -275,17 +280,34 @@ async def _submit(runtime: GoogleVideoRuntime, user, req: SubmitRequest) -> dict
     return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}
 
 
+def _submit_request(task_type: str, form: TextToVideoForm, images: list = ()) -> SubmitRequest:
+    return SubmitRequest(
+        task_type, form.prompt, form.model, form.enhance_prompt,
+        images=[i if isinstance(i, str) else i.image for i in images],
+        image_roles=[None if isinstance(i, str) else i.role for i in images],
+        aspect_ratio=form.aspect_ratio, duration_seconds=form.duration_seconds, resolution=form.resolution,
+        negative_prompt=form.negative_prompt, seed=form.seed, generate_audio=form.generate_audio, extra=form.extra,
+        idempotency_key=form.idempotency_key,
+    )
+
+
 @router.post("/text-to-video")
 async def text_to_video(form: TextToVideoForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
-    return await _submit(runtime, user, SubmitRequest(
-        "text_to_video", form.prompt, form.model, form.enhance_prompt, [], form.aspect_ratio, form.idempotency_key))
+    return await _submit(runtime, user, _submit_request("text_to_video", form))
 
 
 @router.post("/image-to-video")
 async def image_to_video(form: ImageToVideoForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
-    return await _submit(runtime, user, SubmitRequest(
-        "image_to_video", form.prompt, form.model, form.enhance_prompt, form.images, form.aspect_ratio,
-        form.idempotency_key))
+    return await _submit(runtime, user, _submit_request("image_to_video", form, form.images))
+
+
+@router.post("/quote")
+async def get_quote(form: QuoteForm, user=Depends(get_verified_user)):
+    """The price of a generation with these parameters: exactly what a submit with them charges."""
+    try:
+        return {"success": True, **await quote_request(user.id, form)}
+    except SubmitError as e:
+        raise _http_error(e)
 
 
 @router.post("/upload-image")

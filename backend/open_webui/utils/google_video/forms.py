@@ -1,13 +1,13 @@
 """Request bodies of the module's API, with the validation a person gets a clear message from."""
 
 import re
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 from urllib.parse import urlsplit
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from open_webui.utils.google_video import catalog, moderation
+from open_webui.utils.google_video import catalog, images, moderation
 from open_webui.utils.google_video.text_input import find_unstorable_text
 
 MAX_CREDIT_ADJUSTMENT = 1_000_000_000
@@ -42,6 +42,11 @@ class ModuleForm(BaseModel):
         return data
 
 
+class ModelPricing(ModuleForm):
+    per_second: int = Field(0, ge=0, le=MAX_CREDIT_ADJUSTMENT)
+    resolutions: dict[str, int] = Field(default_factory=dict)
+
+
 class ConfigFields(ModuleForm):
     """A config save: only the fields sent change (the rest keep their stored values); the whole
     result is then checked as a ConfigForm."""
@@ -54,6 +59,10 @@ class ConfigFields(ModuleForm):
     default_image_model: str = catalog.DEFAULT_IMAGE_MODEL
     default_enhance_prompt: bool = False
     model_credits_config: dict[str, int] = Field(default_factory=dict)
+    # {model: {"per_second": n, "resolutions": {"1080p": n}}}: added to the base price.
+    model_pricing: dict[str, ModelPricing] = Field(default_factory=dict)
+    # {provider: [keys]}: which keys of a request's `extra` object reach that provider.
+    extra_parameters: dict[str, list[str]] = Field(default_factory=dict)
     disabled_models: list[str] = Field(default_factory=list)
     max_concurrent_tasks: int = Field(3, ge=1, le=100)
     task_timeout_seconds: int = Field(1800, ge=5, le=7 * 24 * 3600)
@@ -124,6 +133,31 @@ class ConfigFields(ModuleForm):
                 raise ValueError(f"Price of '{model_id}' must be between 0 and {MAX_CREDIT_ADJUSTMENT}")
         return v
 
+    @field_validator("model_pricing")
+    @classmethod
+    def _pricing(cls, v: dict[str, ModelPricing]) -> dict[str, ModelPricing]:
+        for model_id, rule in v.items():
+            model = catalog.get_model(model_id)
+            if model is None:
+                raise ValueError(f"Unknown model '{model_id}' in model_pricing")
+            for resolution, price in rule.resolutions.items():
+                if resolution not in model.resolutions:
+                    raise ValueError(f"'{model_id}' has no resolution '{resolution}' (it has: {', '.join(model.resolutions) or 'none'})")
+                if not 0 <= price <= MAX_CREDIT_ADJUSTMENT:
+                    raise ValueError(f"Price of '{model_id}' at {resolution} must be between 0 and {MAX_CREDIT_ADJUSTMENT}")
+        return v
+
+    @field_validator("extra_parameters")
+    @classmethod
+    def _extra(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        providers = {m.provider for m in catalog.MODELS.values()}
+        for provider, keys in v.items():
+            if provider not in providers:
+                raise ValueError(f"Unknown provider '{provider}' in extra_parameters")
+            if any(not re.match(r"^[A-Za-z][A-Za-z0-9_]{0,63}$", k) for k in keys):
+                raise ValueError("extra_parameters keys must be identifiers such as person_generation")
+        return {p: sorted(set(keys)) for p, keys in v.items()}
+
     @field_validator("blocked_words")
     @classmethod
     def _blocked_words(cls, v: list[str]) -> list[str]:
@@ -172,7 +206,8 @@ def config_changes(stored: dict[str, Any], form: ConfigFields, secret_fields: tu
         complete = ConfigForm.model_validate({**kept, **sent})
     except ValidationError as e:
         raise RequestValidationError(e.errors())
-    values = {field: getattr(complete, field) for field in sent}
+    dumped = complete.model_dump()
+    values = {field: dumped[field] for field in sent}
     values.update({f: getattr(form, f) for f in secret_fields if getattr(form, f)})
     values.update({f: "" for f in form.clear_secrets})
     return values
@@ -213,14 +248,37 @@ class CreditAdjustForm(ModuleForm):
         return v
 
 
-class TextToVideoForm(ModuleForm):
-    prompt: str = Field(..., max_length=20_000)  # the real limit is checked with a clearer message
+class VideoParameters(ModuleForm):
+    """The unified parameters: each is checked against the chosen model's capabilities (a value the
+    model cannot take is a 422 naming the parameter and the allowed values, never dropped)."""
+
     model: Optional[str] = Field(None, max_length=100)
-    enhance_prompt: Optional[bool] = None
     aspect_ratio: Optional[str] = Field(None, max_length=10)
+    duration_seconds: Optional[int] = Field(None, ge=1, le=600)
+    resolution: Optional[str] = Field(None, max_length=20)
+    negative_prompt: Optional[str] = Field(None, max_length=2000)
+    seed: Optional[int] = Field(None, ge=0, le=2**32 - 1)
+    generate_audio: Optional[bool] = None
+    # Provider-specific keys, passed on only where the admin allowed them for the model's provider.
+    extra: dict[str, Any] = Field(default_factory=dict, max_length=20)
+
+
+class QuoteForm(VideoParameters):
+    task_type: Literal["text_to_video", "image_to_video"] = "text_to_video"
+
+
+class TextToVideoForm(VideoParameters):
+    prompt: str = Field(..., max_length=20_000)  # the real limit is checked with a clearer message
+    enhance_prompt: Optional[bool] = None
     # Repeating a submit with the same key returns the first task and charges nothing more.
     idempotency_key: Optional[str] = idempotency_key_field()
 
 
+class ImageInput(ModuleForm):
+    image: str = Field(..., max_length=images.MAX_DATA_URI_CHARS)
+    role: Literal["first_frame", "last_frame", "reference"]
+
+
 class ImageToVideoForm(TextToVideoForm):
-    images: list[str] = Field(default_factory=list, max_length=10)
+    # Plain references take the model's image slots in order; {image, role} names the slot.
+    images: list[Union[str, ImageInput]] = Field(default_factory=list, max_length=10)

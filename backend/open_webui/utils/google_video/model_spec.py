@@ -7,19 +7,46 @@ from dataclasses import dataclass
 from typing import Literal, Optional
 
 ModelKind = Literal["text", "image"]
-ImageRole = Literal["first_frame", "first_last_frame", "components"]
+ImageRole = Literal["first_frame", "first_last_frame", "components"]  # how a model's images are used
+ImageSlot = Literal["first_frame", "last_frame", "reference"]  # the role of one image
+_SLOTS = {"first_frame": ("first_frame",), "first_last_frame": ("first_frame", "last_frame"), "components": ("reference",)}
 
 
 @dataclass(frozen=True)
 class VideoModel:
+    """A model and its capabilities: every unified parameter it accepts and with which values.
+    An empty tuple or False means the model does not take that parameter."""
+
     id: str
     name: str
     kind: ModelKind
     default_price: int
     max_images: int = 0
     image_role: Optional[ImageRole] = None
-    supports_aspect_ratio: bool = False
+    aspect_ratios: tuple[str, ...] = ()
+    durations: tuple[int, ...] = ()  # seconds the caller may choose
+    default_duration: Optional[int] = None  # what it generates when not told (per-second prices use it)
+    resolutions: tuple[str, ...] = ()  # the first is its default
+    negative_prompt: bool = False
+    seed: bool = False
+    audio: bool = False
     provider: str = ""  # the registry name of the provider that declares it (set by the catalogue)
+
+    @property
+    def image_slots(self) -> tuple[ImageSlot, ...]:
+        """The role of each image position, in the order the model takes them."""
+        if not self.image_role:
+            return ()
+        slots = _SLOTS[self.image_role]
+        return slots if len(slots) > 1 else slots * self.max_images
+
+    def capabilities(self) -> dict:
+        return {
+            "aspect_ratios": list(self.aspect_ratios), "durations": list(self.durations),
+            "default_duration": self.default_duration, "resolutions": list(self.resolutions),
+            "negative_prompt": self.negative_prompt, "seed": self.seed, "generate_audio": self.audio,
+            "image_slots": list(self.image_slots),
+        }
 
 
 IMAGE_ROLE_LABELS = {

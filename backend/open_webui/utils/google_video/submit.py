@@ -25,7 +25,7 @@ from open_webui.models.google_video import (
     due_in,
     now,
 )
-from open_webui.utils.google_video import catalog, credits, images, lifecycle, moderation, rate_limit
+from open_webui.utils.google_video import catalog, credits, images, lifecycle, moderation, pricing, rate_limit
 from open_webui.utils.google_video.text_input import visible_text
 from open_webui.utils.google_video.db_retry import is_database_busy
 from open_webui.utils.google_video.providers import provider_class
@@ -36,7 +36,6 @@ from open_webui.utils.google_video.storage import StorageError
 log = logging.getLogger(__name__)
 
 MAX_PROMPT_CHARS = 2500
-ASPECT_RATIOS = ("16:9", "9:16")
 # The submitter holds the task this long (well past the relay timeout); after it, the poller
 # treats the submit as interrupted by a crash and refunds it.
 SUBMIT_LEASE_SECONDS = int(2 * RELAY_TIMEOUT_SECONDS + 10)
@@ -64,8 +63,22 @@ class SubmitRequest:
     model: Optional[str]
     enhance_prompt: Optional[bool]
     images: list[str] = field(default_factory=list)
+    image_roles: list[Optional[str]] = field(default_factory=list)  # per image: a slot, or None for positional
     aspect_ratio: Optional[str] = None
+    duration_seconds: Optional[int] = None
+    resolution: Optional[str] = None
+    negative_prompt: Optional[str] = None
+    seed: Optional[int] = None
+    generate_audio: Optional[bool] = None
+    extra: dict = field(default_factory=dict)
     idempotency_key: Optional[str] = None
+
+    def parameters(self) -> dict:
+        """The unified parameters given, as kept on the task."""
+        given = {"aspect_ratio": self.aspect_ratio, "duration_seconds": self.duration_seconds,
+                 "resolution": self.resolution, "negative_prompt": self.negative_prompt, "seed": self.seed,
+                 "generate_audio": self.generate_audio, "extra": self.extra or None}
+        return {k: v for k, v in given.items() if v is not None}
 
 
 def _check_enabled(config: GoogleVideoConfigModel) -> None:
@@ -105,14 +118,50 @@ def _check_prompt(prompt: str) -> str:
     return prompt
 
 
-def _check_parameters(model: catalog.VideoModel, req: SubmitRequest) -> None:
-    """A value the model cannot take is refused, never charged and silently dropped."""
-    if req.aspect_ratio is None:
+def _one_of(name: str, value, allowed: tuple, model: catalog.VideoModel, what: str) -> None:
+    if value is None:
         return
-    if not model.supports_aspect_ratio:
-        raise SubmitError(422, f"aspect_ratio: '{model.id}' does not take an aspect ratio; leave it out.")
-    if req.aspect_ratio not in ASPECT_RATIOS:
-        raise SubmitError(422, f"aspect_ratio: must be one of {', '.join(ASPECT_RATIOS)}.")
+    if not allowed:
+        raise SubmitError(422, f"{name}: '{model.id}' does not take {what}; leave it out.")
+    if value not in allowed:
+        raise SubmitError(422, f"{name}: '{model.id}' takes {', '.join(map(str, allowed))}; you sent {value}.")
+
+
+def check_parameters(model: catalog.VideoModel, p, config: GoogleVideoConfigModel) -> None:
+    """Every unified parameter of `p` against the model's capabilities: a value it cannot take is a
+    422 naming the parameter and the allowed values, never charged and silently dropped."""
+    _one_of("aspect_ratio", p.aspect_ratio, model.aspect_ratios, model, "an aspect ratio")
+    _one_of("duration_seconds", p.duration_seconds, model.durations, model, "a duration")
+    _one_of("resolution", p.resolution, model.resolutions, model, "a resolution")
+    for name, value, supported, what in (("negative_prompt", p.negative_prompt, model.negative_prompt, "a negative prompt"),
+                                         ("seed", p.seed, model.seed, "a seed"),
+                                         ("generate_audio", p.generate_audio, model.audio, "an audio switch")):
+        if value is not None and not supported:
+            raise SubmitError(422, f"{name}: '{model.id}' does not take {what}; leave it out.")
+    allowed = set(config.extra_parameters.get(model.provider, []))
+    if unknown := sorted(set(p.extra) - allowed):
+        raise SubmitError(422, f"extra: {', '.join(unknown)} not allowed for '{model.id}' "
+                               f"(allowed: {', '.join(sorted(allowed)) or 'none'}).")
+
+
+_SLOT_ORDER = ("first_frame", "last_frame", "reference")
+
+
+def assign_slots(model: catalog.VideoModel, refs: list[str], roles: list[Optional[str]]) -> tuple[list[str], list[str]]:
+    """The images in the model's slot order with the role of each: positional when no roles are
+    given, else by their roles (each must be one the model has, as often as it has it)."""
+    if not any(roles):
+        return list(refs), list(model.image_slots[:len(refs)])
+    if not all(roles):
+        raise SubmitError(422, "images: give every image a role, or none (they then take the model's slots in order).")
+    for role in set(roles):
+        if roles.count(role) > model.image_slots.count(role):
+            takes = ", ".join(model.image_slots) or "no images"
+            raise SubmitError(422, f"images: '{model.id}' takes {takes}; you sent {roles.count(role)} {role} image(s).")
+    if "last_frame" in roles and "first_frame" not in roles:
+        raise SubmitError(422, "images: a last frame needs a first frame.")
+    ordered = sorted(zip(roles, refs), key=lambda rr: _SLOT_ORDER.index(rr[0]))
+    return [ref for _, ref in ordered], [role for role, _ in ordered]
 
 
 def _check_image_count(model: catalog.VideoModel, count: int) -> None:
@@ -134,7 +183,7 @@ def request_fingerprint(req: SubmitRequest, model_id: str, prompt: str) -> str:
     """Everything that makes two submits the same request (images by their digest)."""
     normalised = {
         "task_type": req.task_type, "model": model_id, "prompt": prompt, "enhance_prompt": req.enhance_prompt,
-        "aspect_ratio": req.aspect_ratio,
+        **req.parameters(), "image_roles": req.image_roles,
         "images": [hashlib.sha256(ref.strip().encode("utf-8", "replace")).hexdigest() for ref in req.images],
     }
     return hashlib.sha256(json.dumps(normalised, sort_keys=True).encode()).hexdigest()
@@ -244,7 +293,7 @@ async def reserve_task(
     user_id: str, task_type: str, model_id: str, prompt: str, price: int, max_active: int, timeout_seconds: int,
     worker_id: str, *, enhance: bool = False, aspect_ratio: Optional[str] = None,
     input_images: Optional[list[str]] = None, idempotency_key: Optional[str] = None,
-    request_fingerprint: Optional[str] = None,
+    request_fingerprint: Optional[str] = None, parameters: Optional[dict] = None,
 ) -> str:
     """Charge `price` and insert the task (SUBMITTING, leased to this worker) in one transaction.
 
@@ -255,7 +304,8 @@ async def reserve_task(
         await lifecycle.create_reserved_task(
             dict(id=task_id, user_id=user_id, task_type=task_type, model=model_id, provider=catalog.MODELS[model_id].provider,
                  prompt=prompt, enhance_prompt=enhance, aspect_ratio=aspect_ratio, input_images=input_images,
-                 credits_cost=price, idempotency_key=idempotency_key, request_fingerprint=request_fingerprint),
+                 credits_cost=price, idempotency_key=idempotency_key, request_fingerprint=request_fingerprint,
+                 parameters=parameters),
             max_active, timeout_seconds, worker_id, SUBMIT_LEASE_SECONDS,
         )
         return task_id
@@ -269,6 +319,16 @@ async def reserve_task(
         raise SubmitError(503, "The server is busy; nothing was charged. Please try again.")
 
 
+async def quote_request(user_id: str, p) -> dict:
+    """What a submit with these parameters would charge (validated the same way), and the balance."""
+    config = await GoogleVideoConfigs.get()
+    model = _check_model(SubmitRequest(p.task_type, "", p.model, None), config)
+    check_parameters(model, p, config)
+    quoted = pricing.quote(config, model, p.duration_seconds, p.resolution)
+    balance = await credits.get_balance(user_id)
+    return {"model": model.id, **quoted.as_dict(), "balance": balance, "affordable": balance >= quoted.price}
+
+
 async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequest) -> GoogleVideoTaskModel:
     """Cheap checks first (validation, idempotent replay, rate limit, moderation, credits), then the
     image work, then the charge; a refused request keeps nothing."""
@@ -277,8 +337,9 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
     model = _check_model(req, config)
     _check_configured(model, config)
     prompt = _check_prompt(req.prompt)
-    _check_parameters(model, req)
+    check_parameters(model, req, config)
     _check_image_count(model, len(req.images))
+    image_refs, image_slots = assign_slots(model, req.images, req.image_roles)
     # Only a key's replays are compared; without one nothing needs the fingerprint.
     fingerprint = request_fingerprint(req, model.id, prompt) if req.idempotency_key else None
     if req.idempotency_key:
@@ -290,9 +351,9 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
     except rate_limit.RateLimited as e:
         raise SubmitError(429, f"{e} Nothing was charged.", retry_after=e.retry_after)
     await _check_moderation(user_id, prompt, model.id, config)
-    price = config.price_of(model.id)
+    price = pricing.quote(config, model, req.duration_seconds, req.resolution).price
     await _check_affordable(user_id, model.id, price, config.max_concurrent_tasks)
-    prepared = await _prepare_images(runtime, config, user_id, req.images)
+    prepared = await _prepare_images(runtime, config, user_id, image_refs)
     enhance = config.default_enhance_prompt if req.enhance_prompt is None else req.enhance_prompt
 
     try:
@@ -300,7 +361,7 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
             user_id, req.task_type, model.id, prompt, price, config.max_concurrent_tasks, config.task_timeout_seconds,
             runtime.worker_id, enhance=enhance, aspect_ratio=req.aspect_ratio,
             input_images=[images.UPLOAD_URL_PREFIX + p.upload_id for p in prepared] or None,
-            idempotency_key=req.idempotency_key, request_fingerprint=fingerprint,
+            idempotency_key=req.idempotency_key, request_fingerprint=fingerprint, parameters=req.parameters() or None,
         )
     except IntegrityError:
         # A concurrent submit with the same idempotency key won; nothing of ours was kept.
@@ -322,7 +383,9 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
         raise
 
     job = VideoJob(model=model.id, prompt=prompt, enhance_prompt=enhance, aspect_ratio=req.aspect_ratio,
-                   images=[images.to_data_uri(p.data, p.mime_type) for p in prepared])
+                   images=[images.to_data_uri(p.data, p.mime_type) for p in prepared], image_slots=image_slots,
+                   negative_prompt=req.negative_prompt, duration_seconds=req.duration_seconds, resolution=req.resolution,
+                   seed=req.seed, generate_audio=req.generate_audio, extra=dict(req.extra))
     try:
         external_id = await runtime.provider(model.provider, config).submit(job)
     except ProviderError as e:

@@ -44,7 +44,14 @@ class VideoJob:
     prompt: str
     enhance_prompt: bool = False
     aspect_ratio: Optional[str] = None
-    images: list[str] = field(default_factory=list)  # cleaned images as data URIs, in the model's role order
+    images: list[str] = field(default_factory=list)  # cleaned images as data URIs, in the model's slot order
+    image_slots: list[str] = field(default_factory=list)  # the role of each image (first_frame, last_frame, reference)
+    negative_prompt: Optional[str] = None
+    duration_seconds: Optional[int] = None
+    resolution: Optional[str] = None
+    seed: Optional[int] = None
+    generate_audio: Optional[bool] = None
+    extra: dict = field(default_factory=dict)  # provider-specific keys the admin allowed
 
 
 @dataclass(frozen=True)

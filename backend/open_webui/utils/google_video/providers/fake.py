@@ -46,9 +46,11 @@ class FakeProvider(VideoProvider):
     name = "fake"
     label = "Fake (tests)"
     can_cancel = True
+    # Every unified parameter, so tests can see each one accepted and passed on.
     models = (
-        VideoModel("fake-video", "Fake Video", "text", 10),
-        VideoModel("fake-frames", "Fake Frames", "image", 20, 1, "first_frame"),
+        VideoModel("fake-video", "Fake Video", "text", 10, aspect_ratios=("16:9", "9:16", "1:1"), durations=(4, 6, 8),
+                   default_duration=8, resolutions=("720p", "1080p"), negative_prompt=True, seed=True, audio=True),
+        VideoModel("fake-frames", "Fake Frames", "image", 20, 2, "first_last_frame", durations=(4, 8), default_duration=4),
     )
     tasks: dict[str, FakeTask] = {}
     _ids = itertools.count(1)

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_VEO3_RATIOS = ("16:9", "9:16")
+
 SUBMIT_PATH = "/google/v1/models/veo/videos"
 QUERY_PATH = "/google/v1/tasks/{task_id}"
 
@@ -143,19 +145,19 @@ class RelayProvider(VideoProvider):
                             "the task runs to the end (a failure is refunded).")
 
     settings = (Setting("base_url", "base URL"), Setting("api_key", "API key", secret=True))
-    # Image limits follow the relay documentation. Comfly's client sends aspect_ratio only to the
-    # veo3 family; keep that behaviour.
+    # Image limits follow the relay documentation. The relay takes no duration, resolution, seed,
+    # negative prompt or audio switch; Comfly's client sends aspect_ratio only to the veo3 family.
     models = (
-        VideoModel("veo3", "Veo 3", "text", 100, supports_aspect_ratio=True),
-        VideoModel("veo3-fast", "Veo 3 Fast", "text", 80, supports_aspect_ratio=True),
-        VideoModel("veo3-pro", "Veo 3 Pro", "text", 150, supports_aspect_ratio=True),
-        VideoModel("veo2", "Veo 2", "text", 80),
-        VideoModel("veo2-fast", "Veo 2 Fast", "text", 60),
-        VideoModel("veo2-pro", "Veo 2 Pro", "text", 120),
-        VideoModel("veo3-pro-frames", "Veo 3 Pro Frames", "image", 200, 1, "first_frame"),
-        VideoModel("veo3-fast-frames", "Veo 3 Fast Frames", "image", 160, 1, "first_frame"),
-        VideoModel("veo2-fast-frames", "Veo 2 Fast Frames", "image", 120, 2, "first_last_frame"),
-        VideoModel("veo2-fast-components", "Veo 2 Fast Components", "image", 100, 3, "components"),
+        VideoModel("veo3", "Veo 3", "text", 100, aspect_ratios=_VEO3_RATIOS, default_duration=8),
+        VideoModel("veo3-fast", "Veo 3 Fast", "text", 80, aspect_ratios=_VEO3_RATIOS, default_duration=8),
+        VideoModel("veo3-pro", "Veo 3 Pro", "text", 150, aspect_ratios=_VEO3_RATIOS, default_duration=8),
+        VideoModel("veo2", "Veo 2", "text", 80, default_duration=8),
+        VideoModel("veo2-fast", "Veo 2 Fast", "text", 60, default_duration=8),
+        VideoModel("veo2-pro", "Veo 2 Pro", "text", 120, default_duration=8),
+        VideoModel("veo3-pro-frames", "Veo 3 Pro Frames", "image", 200, 1, "first_frame", default_duration=8),
+        VideoModel("veo3-fast-frames", "Veo 3 Fast Frames", "image", 160, 1, "first_frame", default_duration=8),
+        VideoModel("veo2-fast-frames", "Veo 2 Fast Frames", "image", 120, 2, "first_last_frame", default_duration=8),
+        VideoModel("veo2-fast-components", "Veo 2 Fast Components", "image", 100, 3, "components", default_duration=8),
     )
 
     def __init__(self, context: ProviderContext, base_url: str, api_key: str):
@@ -197,6 +199,7 @@ class RelayProvider(VideoProvider):
             payload["images"] = job.images
         if job.aspect_ratio:
             payload["aspect_ratio"] = job.aspect_ratio
+        payload.update({k: v for k, v in job.extra.items() if k not in payload})  # keys the admin allowed
         body = await self._request("POST", SUBMIT_PATH, json=payload)
         if not isinstance(body, dict):
             raise ProviderError("malformed", "relay submit response is not a JSON object")
