@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devstack.api import add_user, configure, signup  # noqa: E402
+from devstack.api import add_user, configure, grant, signup  # noqa: E402
 from devstack.object_store import SECRET_ACCESS_KEY as OBJECT_STORE_SECRET  # noqa: E402
 from devstack.processes import Simulator, WebUI  # noqa: E402
 from ledger_invariants import assert_ledger_consistent  # noqa: E402
@@ -152,3 +152,12 @@ def fake_webui(tmp_path_factory, new_database, sim):
 @pytest.fixture(scope="session")
 def fake_admin(fake_webui):
     return signup(fake_webui.url, "Admin", "admin@example.com", "admin-password-1")
+
+
+@pytest.fixture
+def fake_user(fake_admin, sim):
+    """A user with 10,000 credits on the fake-provider server, whose config is reset to the baseline."""
+    configure(fake_admin, sim.url, sim.api_key, max_concurrent_tasks=50)
+    user = add_user(fake_admin)
+    grant(fake_admin, user.id, 10_000)
+    return user

@@ -5,10 +5,9 @@ fake-video model takes every parameter, next to the relay's models, which take a
 
 import io
 
-import pytest
 from PIL import Image
 
-from devstack.api import add_user, configure, grant
+from devstack.api import configure
 from helpers import data_uri, ledger
 
 EXAMPLES = {  # a value each parameter may take where a model takes it at all
@@ -17,14 +16,6 @@ EXAMPLES = {  # a value each parameter may take where a model takes it at all
 }
 CAPABILITY = {"aspect_ratio": "aspect_ratios", "duration_seconds": "durations", "resolution": "resolutions",
               "negative_prompt": "negative_prompt", "seed": "seed", "generate_audio": "generate_audio"}
-
-
-@pytest.fixture
-def fake_user(fake_admin, sim):
-    configure(fake_admin, sim.url, sim.api_key, max_concurrent_tasks=50)
-    user = add_user(fake_admin)
-    grant(fake_admin, user.id, 10_000)
-    return user
 
 
 def takes(model: dict, parameter: str) -> bool:

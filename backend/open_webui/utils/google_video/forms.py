@@ -42,6 +42,11 @@ class ModuleForm(BaseModel):
         return data
 
 
+def _check_price(what: str, price: int) -> None:
+    if not 0 <= price <= MAX_CREDIT_ADJUSTMENT:
+        raise ValueError(f"{what} must be between 0 and {MAX_CREDIT_ADJUSTMENT}")
+
+
 class ModelPricing(ModuleForm):
     per_second: int = Field(0, ge=0, le=MAX_CREDIT_ADJUSTMENT)
     resolutions: dict[str, int] = Field(default_factory=dict)
@@ -129,8 +134,7 @@ class ConfigFields(ModuleForm):
         for model_id, price in v.items():
             if model_id not in catalog.MODELS:
                 raise ValueError(f"Unknown model '{model_id}' in prices")
-            if not 0 <= price <= MAX_CREDIT_ADJUSTMENT:
-                raise ValueError(f"Price of '{model_id}' must be between 0 and {MAX_CREDIT_ADJUSTMENT}")
+            _check_price(f"Price of '{model_id}'", price)
         return v
 
     @field_validator("model_pricing")
@@ -143,8 +147,7 @@ class ConfigFields(ModuleForm):
             for resolution, price in rule.resolutions.items():
                 if resolution not in model.resolutions:
                     raise ValueError(f"'{model_id}' has no resolution '{resolution}' (it has: {', '.join(model.resolutions) or 'none'})")
-                if not 0 <= price <= MAX_CREDIT_ADJUSTMENT:
-                    raise ValueError(f"Price of '{model_id}' at {resolution} must be between 0 and {MAX_CREDIT_ADJUSTMENT}")
+                _check_price(f"Price of '{model_id}' at {resolution}", price)
         return v
 
     @field_validator("extra_parameters")
