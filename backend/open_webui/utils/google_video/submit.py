@@ -352,7 +352,8 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
         raise SubmitError(429, f"{e} Nothing was charged.", retry_after=e.retry_after)
     await _check_moderation(user_id, prompt, model.id, config)
     price = pricing.quote(config, model, req.duration_seconds, req.resolution).price
-    await _check_affordable(user_id, model.id, price, config.max_concurrent_tasks)
+    if req.images:  # only image work is worth refusing early; the reservation checks again either way
+        await _check_affordable(user_id, model.id, price, config.max_concurrent_tasks)
     prepared = await _prepare_images(runtime, config, user_id, image_refs)
     enhance = config.default_enhance_prompt if req.enhance_prompt is None else req.enhance_prompt
 
