@@ -18,6 +18,7 @@ from ledger_invariants import assert_ledger_consistent  # noqa: E402
 from public_site import Site  # noqa: E402
 
 POLL_TICK_SECONDS = "0.3"
+FAKE_TOKEN = "fk-" + secrets.token_hex(12)  # the fake provider's secret setting
 # INFO, so the check that no secret is ever logged reads what an operator's logs would hold.
 SERVER_LOG_LEVEL = "info"
 # The whole suite runs once per database; GV_TEST_DATABASES=sqlite runs only SQLite.
@@ -146,7 +147,7 @@ def fake_webui(tmp_path_factory, new_database, sim):
     yield server
     server.stop()
     assert_ledger_consistent(database_url_of(server))
-    assert_no_secret_in_log(server.log, sim.api_key)
+    assert_no_secret_in_log(server.log, sim.api_key, FAKE_TOKEN)
 
 
 @pytest.fixture(scope="session")
@@ -157,7 +158,7 @@ def fake_admin(fake_webui):
 @pytest.fixture
 def fake_user(fake_admin, sim):
     """A user with 10,000 credits on the fake-provider server, whose config is reset to the baseline."""
-    configure(fake_admin, sim.url, sim.api_key, max_concurrent_tasks=50)
+    configure(fake_admin, sim.url, sim.api_key, max_concurrent_tasks=50, provider_settings={"fake": {"token": FAKE_TOKEN}})
     user = add_user(fake_admin)
     grant(fake_admin, user.id, 10_000)
     return user

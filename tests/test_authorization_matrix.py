@@ -26,6 +26,7 @@ ACCESS = {
     ("POST", "/config"): "admin",
     ("POST", "/test-connection"): "admin",
     ("GET", "/admin/stats"): "admin",
+    ("GET", "/providers"): "admin",
     ("GET", "/admin/audit"): "admin",
     ("POST", "/credits/adjust"): "admin",
     ("GET", "/openapi.json"): "admin",

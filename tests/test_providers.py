@@ -7,7 +7,7 @@ import asyncio
 import httpx
 from sqlalchemy import create_engine, text
 
-from conftest import database_url_of
+from conftest import FAKE_TOKEN, database_url_of
 from devstack.api import PREFIX, add_user, configure
 from helpers import ledger
 from ledger_invariants import assert_ledger_consistent
@@ -93,3 +93,31 @@ def test_a_task_whose_provider_is_gone_ends_refunded_instead_of_polling_forever(
     failed = fake_user.wait_task(task["id"])
     assert failed["status"] == "FAILURE" and "'retired' is no longer available" in failed["fail_reason"]
     assert [e["amount"] for e in refunds(fake_user, task["id"])] == [10]
+
+
+def test_a_providers_settings_are_declared_kept_encrypted_and_never_shown(fake_user, fake_admin, fake_webui, sim):
+    providers = {p["name"]: p for p in fake_admin.ok("GET", "/providers")["providers"]}
+    assert providers["fake"]["settings"] == [{"name": "token", "label": "token", "secret": True}]
+    assert providers["fake"]["configured"] and providers["relay"]["configured"]
+    view = fake_admin.ok("GET", "/config")
+    assert view["provider_settings"]["fake"] == {"token_set": True, "token_last4": FAKE_TOKEN[-4:]}
+    assert FAKE_TOKEN not in fake_admin.request("GET", "/config").text
+    assert FAKE_TOKEN not in str(fake_admin.ok("GET", "/admin/audit", params={"limit": 200}))
+    engine = create_engine(database_url_of(fake_webui))
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT provider_settings FROM google_video_config")).scalar()
+    finally:
+        engine.dispose()
+    assert FAKE_TOKEN not in str(stored) and "gvenc:v1:" in str(stored)
+    # Saving without the secret keeps it; clear_secrets removes it, and the provider is then unconfigured.
+    fake_admin.ok("POST", "/config", json={"provider_settings": {"fake": {"token": ""}}})
+    assert fake_admin.ok("GET", "/config")["provider_settings"]["fake"]["token_set"] is True
+    assert fake_admin.ok("POST", "/test-connection", json={"provider": "fake"})["status"] == "ok"
+    fake_admin.ok("POST", "/config", json={"clear_secrets": ["fake.token"]})
+    r = fake_user.request("POST", "/text-to-video", json={"prompt": "a", "model": "fake-video"})
+    assert r.status_code == 400 and "Fake (tests)'s token" in r.json()["detail"]
+    assert fake_admin.ok("POST", "/test-connection", json={"provider": "fake"})["status"] == "not_configured"
+    bad = fake_admin.request("POST", "/config", json={"provider_settings": {"fake": {"nope": "x"}}})
+    assert bad.status_code == 422 and "has no setting nope" in bad.text
+    assert fake_admin.request("POST", "/test-connection", json={"provider": "nobody"}).status_code == 422

@@ -69,6 +69,7 @@ class GoogleVideoConfig(Base):
     model_credits_config = Column(JSON, nullable=False, default=dict)
     model_pricing = Column(JSON, nullable=False, default=dict)  # per-second and per-resolution additions
     extra_parameters = Column(JSON, nullable=False, default=dict)  # provider -> allowed `extra` keys
+    provider_settings = Column(JSON, nullable=False, default=dict)  # provider -> {setting: value}; secrets encrypted
     disabled_models = Column(JSON, nullable=False, default=list)
     max_concurrent_tasks = Column(Integer, nullable=False, default=3)
     task_timeout_seconds = Column(Integer, nullable=False, default=1800)
@@ -251,6 +252,7 @@ class GoogleVideoConfigModel(BaseModel):
     model_credits_config: dict[str, int] = {}
     model_pricing: dict[str, dict] = {}
     extra_parameters: dict[str, list[str]] = {}
+    provider_settings: dict[str, dict[str, str]] = {}  # secrets decrypted here; encrypted in the table
     disabled_models: list[str] = []
     max_concurrent_tasks: int = 3
     task_timeout_seconds: int = 1800
@@ -415,15 +417,46 @@ async def fetch_page(table, model, conditions, offset: int, limit: int, db: Opti
         return [model.model_validate(r) for r in rows.all()], int(total or 0)
 
 
+def _decrypt(name: str, value: str) -> str:
+    try:
+        return secret_box.decrypt(value or "")
+    except secret_box.SecretUnreadable:
+        log.warning("google video: the stored %s cannot be decrypted (WEBUI_SECRET_KEY changed?); enter it again", name)
+        return ""
+
+
+def _is_secret_setting(provider: str, name: str) -> bool:
+    return any(s.name == name and s.secret for s in getattr(PROVIDERS.get(provider), "settings", ()))
+
+
+def _map_provider_secrets(settings: dict, fn) -> dict:
+    """`settings` with `fn(label, value)` applied to every secret value."""
+    return {p: {k: fn(f"{p}.{k}", v) if _is_secret_setting(p, k) and v else v for k, v in values.items()}
+            for p, values in (settings or {}).items()}
+
+
 def _config_model(row: GoogleVideoConfig) -> GoogleVideoConfigModel:
     values = {c.name: getattr(row, c.name) for c in GoogleVideoConfig.__table__.columns}
     for field in SECRET_CONFIG_FIELDS:
-        try:
-            values[field] = secret_box.decrypt(values[field] or "")
-        except secret_box.SecretUnreadable:
-            log.warning("google video: the stored %s cannot be decrypted (WEBUI_SECRET_KEY changed?); enter it again", field)
-            values[field] = ""
+        values[field] = _decrypt(field, values[field])
+    values["provider_settings"] = _map_provider_secrets(values.get("provider_settings"), _decrypt)
     return GoogleVideoConfigModel.model_validate(values)
+
+
+def _changes(before: GoogleVideoConfigModel, after: GoogleVideoConfigModel, fields) -> dict:
+    """What a save changed, for the audit log: secrets only as "(changed)"."""
+    changed = {}
+    for field in fields:
+        old, new = getattr(before, field), getattr(after, field)
+        if field == "provider_settings":
+            for provider in set(old) | set(new):
+                for name in set(old.get(provider, {})) | set(new.get(provider, {})):
+                    a, b = old.get(provider, {}).get(name, ""), new.get(provider, {}).get(name, "")
+                    if a != b:
+                        changed[f"{provider}.{name}"] = "(changed)" if _is_secret_setting(provider, name) else {"from": a, "to": b}
+        elif old != new:
+            changed[field] = "(changed)" if field in SECRET_CONFIG_FIELDS else {"from": old, "to": new}
+    return changed
 
 
 class GoogleVideoConfigTable:
@@ -450,16 +483,15 @@ class GoogleVideoConfigTable:
                 db.add(row)
             before = _config_model(row) if row.updated_at else GoogleVideoConfigModel()
             for key, value in values.items():
-                setattr(row, key, secret_box.encrypt(value) if key in SECRET_CONFIG_FIELDS else value)
+                if key in SECRET_CONFIG_FIELDS:
+                    value = secret_box.encrypt(value)
+                elif key == "provider_settings":
+                    value = _map_provider_secrets(value, lambda _, v: secret_box.encrypt(v))
+                setattr(row, key, value)
             row.updated_at = now()
             row.updated_by = updated_by
             config = _config_model(row)
-            changed = {
-                field: "(changed)" if field in SECRET_CONFIG_FIELDS else {"from": getattr(before, field), "to": getattr(config, field)}
-                for field in values
-                if getattr(before, field) != getattr(config, field)
-            }
-            db.add(audit_entry(updated_by, "config.update", {"changed": changed}))
+            db.add(audit_entry(updated_by, "config.update", {"changed": _changes(before, config, values)}))
             await db.commit()
             return config
 

@@ -36,7 +36,7 @@ from open_webui.utils.google_video.forms import (
     TextToVideoForm,
     config_changes,
 )
-from open_webui.utils.google_video.providers import provider_class
+from open_webui.utils.google_video.providers import PROVIDERS, provider_class
 from open_webui.utils.google_video.providers.relay import RelayProvider
 from open_webui.utils.google_video.request_guard import ModuleRoute
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime
@@ -82,6 +82,21 @@ def _admin_config_view(config: GoogleVideoConfigModel) -> dict:
         view[f"{field}_set"] = bool(secret)
         view[f"{field}_last4"] = secret[-4:] if len(secret) >= 8 else ""
     view["model_credits_config"] = {m: config.price_of(m) for m in catalog.MODELS}
+    view["provider_settings"] = {provider.name: _settings_view(provider, config) for provider in PROVIDERS.values()
+                                 if provider is not RelayProvider}
+    return view
+
+
+def _settings_view(provider, config: GoogleVideoConfigModel) -> dict:
+    """A provider's settings as an admin sees them: secrets only as set / last 4 characters."""
+    values, view = provider.setting_values(config), {}
+    for setting in provider.settings:
+        value = values.get(setting.name, "")
+        if setting.secret:
+            view[f"{setting.name}_set"] = bool(value)
+            view[f"{setting.name}_last4"] = value[-4:] if len(value) >= 8 else ""
+        else:
+            view[setting.name] = value
     return view
 
 
@@ -165,11 +180,25 @@ async def save_config(form: ConfigFields, user=Depends(get_admin_user)):
     return {"success": True, "config": _admin_config_view(config)}
 
 
+@router.get("/providers")
+async def list_providers(user=Depends(get_admin_user)):
+    """Every registered provider with the settings it needs (secrets marked), for the admin page."""
+    config = await GoogleVideoConfigs.get()
+    return {"providers": [
+        {"name": p.name, "label": p.label, "can_cancel": p.can_cancel, "configured": p.configured(config),
+         "settings": [{"name": s.name, "label": s.label, "secret": s.secret} for s in p.settings],
+         "models": [m.id for m in catalog.MODELS.values() if m.provider == p.name]}
+        for p in PROVIDERS.values()
+    ]}
+
+
 @router.post("/test-connection")
 async def test_connection(
     form: Optional[ConnectionTestForm] = None, user=Depends(get_admin_user), runtime=Depends(get_runtime)
 ):
     stored = await GoogleVideoConfigs.get()
+    if form and form.provider != RelayProvider.name:
+        return await _test_provider(runtime, stored, form)
     base_url = (form and form.base_url) or stored.base_url
     if base_url != stored.base_url and not (form and form.api_key):
         # The stored key belongs to the stored relay; sending it elsewhere would hand it to whoever runs that URL.
@@ -179,6 +208,22 @@ async def test_connection(
     if not RelayProvider.configured(config):
         return {"success": False, "status": "not_configured", "message": "Set the relay base URL and API key first."}
     result = await runtime.provider(RelayProvider.name, config).probe()
+    return {"success": result.ok, "status": result.kind, "message": result.message}
+
+
+async def _test_provider(runtime: GoogleVideoRuntime, stored: GoogleVideoConfigModel, form: ConnectionTestForm) -> dict:
+    provider = provider_class(form.provider)
+    saved = provider.setting_values(stored)
+    trying = {**saved, **{k: v for k, v in form.settings.items() if v}}
+    secrets = [s.name for s in provider.settings if s.secret]
+    if any(trying.get(s.name) != saved.get(s.name) for s in provider.settings if not s.secret) and \
+            not all(form.settings.get(name) for name in secrets):
+        # Stored secrets belong to the stored settings; never send them somewhere else.
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "To test settings other than the saved ones, enter the secrets too.")
+    config = stored.model_copy(update={"provider_settings": {**stored.provider_settings, provider.name: trying}})
+    if not provider.configured(config):
+        return {"success": False, "status": "not_configured", "message": f"Set the {provider.label}'s settings first."}
+    result = await runtime.provider(provider.name, config).probe()
     return {"success": result.ok, "status": result.kind, "message": result.message}
 
 

@@ -8,6 +8,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from open_webui.utils.google_video import catalog, images, moderation
+from open_webui.utils.google_video.providers import PROVIDERS
+from open_webui.utils.google_video.providers.relay import RelayProvider
 from open_webui.utils.google_video.text_input import find_unstorable_text
 
 MAX_CREDIT_ADJUSTMENT = 1_000_000_000
@@ -92,8 +94,12 @@ class ConfigFields(ModuleForm):
     max_video_mb: int = Field(500, ge=1, le=10_240)
     retention_days: int = Field(0, ge=0, le=36_500)  # 0 keeps videos forever
     signed_url_seconds: int = Field(600, ge=60, le=7 * 24 * 3600)
-    # Empty secret fields keep the stored values; name them here to remove them instead.
-    clear_secrets: list[Literal["api_key", "cos_secret_key", "s3_secret_access_key"]] = Field(default_factory=list)
+    # {provider: {setting: value}} for providers other than the relay (whose settings are base_url
+    # and api_key above); an empty secret keeps the stored one.
+    provider_settings: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # Empty secret fields keep the stored values; name them here to remove them instead
+    # (api_key, cos_secret_key, s3_secret_access_key, or "<provider>.<setting>").
+    clear_secrets: list[str] = Field(default_factory=list, max_length=50)
 
     @field_validator("base_url")
     @classmethod
@@ -161,6 +167,28 @@ class ConfigFields(ModuleForm):
                 raise ValueError("extra_parameters keys must be identifiers such as person_generation")
         return {p: sorted(set(keys)) for p, keys in v.items()}
 
+    @field_validator("provider_settings")
+    @classmethod
+    def _provider_settings(cls, v: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for provider, values in v.items():
+            declared = {s.name for s in getattr(PROVIDERS.get(provider), "settings", ())}
+            if provider not in PROVIDERS or provider == RelayProvider.name:
+                raise ValueError(f"provider_settings: unknown provider '{provider}' (the relay's settings are base_url and api_key)")
+            if unknown := sorted(set(values) - declared):
+                raise ValueError(f"provider_settings: '{provider}' has no setting {', '.join(unknown)}")
+            if any(len(value) > 2000 for value in values.values()):
+                raise ValueError("provider_settings: values must be at most 2000 characters")
+        return {p: {k: value.strip() for k, value in values.items()} for p, values in v.items()}
+
+    @field_validator("clear_secrets")
+    @classmethod
+    def _clear_secrets(cls, v: list[str]) -> list[str]:
+        known = {"api_key", "cos_secret_key", "s3_secret_access_key"} | {
+            f"{p.name}.{s.name}" for p in PROVIDERS.values() for s in p.settings if s.secret and p is not RelayProvider}
+        if unknown := sorted(set(v) - known):
+            raise ValueError(f"clear_secrets: no secret named {', '.join(unknown)} (secrets: {', '.join(sorted(known))})")
+        return v
+
     @field_validator("blocked_words")
     @classmethod
     def _blocked_words(cls, v: list[str]) -> list[str]:
@@ -201,10 +229,11 @@ class ConfigForm(ConfigFields):
 def config_changes(stored: dict[str, Any], form: ConfigFields, secret_fields: tuple[str, ...]) -> dict[str, Any]:
     """What a save writes: the fields sent (checked together with the stored values of the others),
     secrets only when given, and the secrets named in clear_secrets emptied."""
-    sent = form.model_dump(exclude_unset=True, exclude={"task_timeout", "clear_secrets", *secret_fields})
+    sent = form.model_dump(exclude_unset=True, exclude={"task_timeout", "clear_secrets", "provider_settings", *secret_fields})
     if form.task_timeout is not None and "task_timeout_seconds" not in sent:
         sent["task_timeout_seconds"] = -(-form.task_timeout // 1000)
-    kept = {k: v for k, v in stored.items() if k in ConfigForm.model_fields and k not in secret_fields}
+    kept = {k: v for k, v in stored.items()
+            if k in ConfigForm.model_fields and k not in secret_fields and k != "provider_settings"}
     try:
         complete = ConfigForm.model_validate({**kept, **sent})
     except ValidationError as e:
@@ -212,12 +241,31 @@ def config_changes(stored: dict[str, Any], form: ConfigFields, secret_fields: tu
     dumped = complete.model_dump()
     values = {field: dumped[field] for field in sent}
     values.update({f: getattr(form, f) for f in secret_fields if getattr(form, f)})
-    values.update({f: "" for f in form.clear_secrets})
+    values.update({f: "" for f in form.clear_secrets if "." not in f})
+    merged = _merge_provider_settings(stored.get("provider_settings", {}), form)
+    if merged != stored.get("provider_settings", {}):
+        values["provider_settings"] = merged
     return values
 
 
+def _merge_provider_settings(stored: dict[str, dict[str, str]], form: ConfigFields) -> dict[str, dict[str, str]]:
+    merged = {p: dict(values) for p, values in stored.items()}
+    for provider, values in form.provider_settings.items():
+        secret = {s.name for s in PROVIDERS[provider].settings if s.secret}
+        merged.setdefault(provider, {}).update({k: v for k, v in values.items() if v or k not in secret})
+    for name in form.clear_secrets:
+        if "." in name:
+            provider, setting = name.split(".", 1)
+            merged.setdefault(provider, {})[setting] = ""
+    return merged
+
+
 class ConnectionTestForm(ModuleForm):
-    """Optional unsaved values to test; missing ones come from the stored config."""
+    """Optional unsaved values to test; missing ones come from the stored config. `provider`
+    picks the provider (the relay's values are base_url and api_key, the others' in `settings`)."""
+
+    provider: str = Field("relay", max_length=50)
+    settings: dict[str, str] = Field(default_factory=dict, max_length=20)
 
     base_url: Optional[str] = Field(None, max_length=500)
     api_key: Optional[str] = Field(None, max_length=500)
@@ -226,6 +274,13 @@ class ConnectionTestForm(ModuleForm):
     @classmethod
     def _base_url(cls, v: Optional[str]) -> Optional[str]:
         return (clean_base_url(v) or None) if v else None
+
+    @field_validator("provider")
+    @classmethod
+    def _provider(cls, v: str) -> str:
+        if v not in PROVIDERS:
+            raise ValueError(f"Unknown provider '{v}'; the providers are {', '.join(PROVIDERS)}")
+        return v
 
 
 class CreditAdjustForm(ModuleForm):

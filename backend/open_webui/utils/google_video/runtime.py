@@ -17,7 +17,7 @@ from open_webui.models.google_video import SECRET_CONFIG_FIELDS, GoogleVideoConf
 from open_webui.utils.google_video import settings
 from open_webui.utils.google_video.images import ImageWorkers
 from open_webui.utils.google_video.net_guard import GuardedNetworkBackend, guarded_client, test_allow_list_from_env
-from open_webui.utils.google_video.providers import provider_class
+from open_webui.utils.google_video.providers import PROVIDERS, provider_class
 from open_webui.utils.google_video.providers.base import ProviderContext, VideoProvider
 from open_webui.utils.google_video.storage import ObjectStorage, build_storage, storage_settings
 
@@ -25,6 +25,12 @@ log = logging.getLogger(__name__)
 
 RELAY_TIMEOUT_SECONDS = settings.RELAY_TIMEOUT_SECONDS
 PROGRESS_EVENT = "google-video:progress"
+
+
+def all_secrets(config: GoogleVideoConfigModel) -> tuple[str, ...]:
+    """Every secret the module holds, to scrub from any provider's text."""
+    return (*(getattr(config, f) for f in SECRET_CONFIG_FIELDS),
+            *(value for provider in PROVIDERS.values() for value in provider.secret_values(config)))
 
 
 class RequestPacer:
@@ -76,7 +82,7 @@ class GoogleVideoRuntime:
         context = ProviderContext(
             self.provider_session, RELAY_TIMEOUT_SECONDS,
             pace_queries=lambda: self.poll_pacer.wait(config.relay_max_requests_per_second),
-            secrets=tuple(getattr(config, f) for f in SECRET_CONFIG_FIELDS),
+            secrets=all_secrets(config),
         )
         return provider_class(name).build(config, context)
 

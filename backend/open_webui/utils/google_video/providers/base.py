@@ -124,8 +124,19 @@ class VideoProvider(ABC):
         """This provider with its settings from the module's config."""
 
     @classmethod
+    def setting_values(cls, config: "GoogleVideoConfigModel") -> dict[str, str]:
+        """This provider's settings from the module config (secrets decrypted)."""
+        return config.provider_settings.get(cls.name, {})
+
+    @classmethod
     def configured(cls, config: "GoogleVideoConfigModel") -> bool:
-        return all(getattr(config, s.name) for s in cls.settings)
+        values = cls.setting_values(config)
+        return all(values.get(s.name) for s in cls.settings)
+
+    @classmethod
+    def secret_values(cls, config: "GoogleVideoConfigModel") -> list[str]:
+        values = cls.setting_values(config)
+        return [values[s.name] for s in cls.settings if s.secret and values.get(s.name)]
 
     async def cancel(self, external_task_id: str) -> None:
         raise ProviderError("unsupported", self.cannot_cancel_reason)

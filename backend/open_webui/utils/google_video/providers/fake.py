@@ -23,6 +23,7 @@ from open_webui.utils.google_video.providers.base import (
     ProviderContext,
     ProviderError,
     ProviderStatus,
+    Setting,
     VideoJob,
     VideoProvider,
 )
@@ -46,6 +47,7 @@ class FakeProvider(VideoProvider):
     name = "fake"
     label = "Fake (tests)"
     can_cancel = True
+    settings = (Setting("token", "token", secret=True),)  # unused: it shows a provider's secret setting at work
     # Every unified parameter, so tests can see each one accepted and passed on.
     models = (
         VideoModel("fake-video", "Fake Video", "text", 10, aspect_ratios=("16:9", "9:16", "1:1"), durations=(4, 6, 8),

@@ -171,6 +171,12 @@ class RelayProvider(VideoProvider):
         self._timeout = aiohttp.ClientTimeout(total=context.timeout)
 
     @classmethod
+    def setting_values(cls, config: "GoogleVideoConfigModel") -> dict[str, str]:
+        # The first provider keeps its settings in the config table's own columns (older clients
+        # and the seed's form send them as top-level base_url / api_key).
+        return {"base_url": config.base_url, "api_key": config.api_key}
+
+    @classmethod
     def build(cls, config: "GoogleVideoConfigModel", context: ProviderContext) -> "RelayProvider":
         return cls(context, config.base_url, config.api_key)
 
