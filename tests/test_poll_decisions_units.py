@@ -1,30 +1,16 @@
 """The poller's decisions, driven by the in-process fake provider: no server, no database."""
 
 import asyncio
-import os
-import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "backend"))
-from google_video_bootstrap import extend_package_path  # noqa: E402
+from host_env import throwaway_host_env
 
-extend_package_path()
-
-# The host reads its environment once, at import: give it a throwaway one, then put ours back so
-# the servers other tests start do not inherit it.
-_saved = dict(os.environ)
-os.environ.update(DATA_DIR=tempfile.mkdtemp(prefix="gv-units-"), WEBUI_SECRET_KEY="unit-tests-only-" + "x" * 32)
-try:
-    from open_webui.models.google_video import GoogleVideoTaskModel, TaskStatus  # noqa: E402
-    from open_webui.utils.google_video.poller import TIMEOUT_VERIFY_GRACE_SECONDS, decide, decide_error  # noqa: E402
-    from open_webui.utils.google_video.providers.base import ProviderError, VideoJob  # noqa: E402
-    from open_webui.utils.google_video.providers.fake import FakeProvider  # noqa: E402
-finally:
-    os.environ.clear()
-    os.environ.update(_saved)
+with throwaway_host_env():
+    from open_webui.models.google_video import GoogleVideoTaskModel, TaskStatus
+    from open_webui.utils.google_video.poller import TIMEOUT_VERIFY_GRACE_SECONDS, decide, decide_error
+    from open_webui.utils.google_video.providers.base import ProviderError, VideoJob
+    from open_webui.utils.google_video.providers.fake import FakeProvider
 
 T0 = 1_800_000_000
 
