@@ -35,12 +35,16 @@ TASK_TIMEOUT_MS = 150_000
 # Runs in every page before the app: records in the page every POST the app makes to the generate or
 # upload endpoints (window.__gvPosts), so a test can check, with no waiting, that none was made; and
 # holds the answer of /models (when localStorage 'gv-test-hold-models' is '1', see open_ui) until the
-# test calls window.__gvReleaseModels().
+# test calls window.__gvReleaseModels(); and holds the answers of /quote between
+# window.__gvHoldQuotes() and window.__gvReleaseQuotes().
 PAGE_INSTRUMENTS = """(() => {
     window.__gvPosts = [];
     let release;
     const modelsGate = new Promise((resolve) => (release = resolve));
     window.__gvReleaseModels = () => release();
+    let quotesGate = null, releaseQuotes = null;
+    window.__gvHoldQuotes = () => { quotesGate = new Promise((resolve) => (releaseQuotes = resolve)); };
+    window.__gvReleaseQuotes = () => { quotesGate = null; releaseQuotes?.(); };
     const original = window.fetch;
     window.fetch = async (input, init) => {
         const request = input instanceof Request ? input : null;
@@ -50,6 +54,7 @@ PAGE_INSTRUMENTS = """(() => {
             window.__gvPosts.push(url.pathname);
         if (localStorage.getItem('gv-test-hold-models') === '1' && /\\/api\\/v1\\/google-video\\/models$/.test(url.pathname))
             await modelsGate;
+        if (quotesGate && /\\/api\\/v1\\/google-video\\/quote$/.test(url.pathname)) await quotesGate;
         return original.call(window, input, init);
     };
 })();"""
@@ -62,17 +67,27 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 expect.set_options(timeout=TIMEOUT_MS)
 
 
-@pytest.fixture(scope="module")
-def ui_url(webui):
-    """The UI's URL, after checking that it was built and that the running server serves it."""
+def served_ui_url(server) -> str:
+    """The UI's URL on a server, after checking that it was built and that the server serves it."""
     if not UI_INDEX.is_file():
         pytest.fail(f"{UI_INDEX} is missing: build the UI first (make ui, or npm ci && npm run build), "
                     "or set GV_SKIP_UI=1 to skip the UI tests.")
-    r = httpx.get(f"{webui.url}/google-video/", timeout=30)
+    r = httpx.get(f"{server.url}/google-video/", timeout=30)
     if r.status_code != 200 or 'id="app"' not in r.text:
         pytest.fail("The server does not serve the UI at /google-video/: it was built after the server started. "
                     "Build it before running pytest.")
-    return f"{webui.url}/google-video/"
+    return f"{server.url}/google-video/"
+
+
+@pytest.fixture(scope="module")
+def ui_url(webui):
+    return served_ui_url(webui)
+
+
+@pytest.fixture(scope="module")
+def fake_ui_url(fake_webui):
+    """The UI on the server with the fake provider (whose fake-video model takes every parameter)."""
+    return served_ui_url(fake_webui)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +113,9 @@ def open_ui(browser, ui_url, tmp_path):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
-        page.goto(ui_url)
+        # The UI of the server the session belongs to (the session's server, or the one with the
+        # fake provider registered).
+        page.goto(f"{session.base_url}/google-video/")
         # The host's sign-in stores the token in localStorage; do the same, then load the app.
         page.evaluate("([t, theme, hold]) => { localStorage.setItem('token', t); localStorage.setItem('theme', theme);"
                       " localStorage.setItem('gv-test-hold-models', hold ? '1' : '0'); }",
@@ -129,6 +146,13 @@ def expect_studio_ready(page: Page) -> None:
     generate = page.get_by_test_id("generate")
     expect(generate).to_have_attribute("aria-busy", "false")
     expect(generate).to_be_enabled()
+
+
+def expect_quoted_price(page: Page, price: int) -> None:
+    """The price line shows `price` as the server's quote for the current settings (what a person
+    waits for: the number has stopped being marked as updating and is the one expected)."""
+    quoted = page.locator("[data-testid=price-line][data-quote=ready] [data-testid=price]")
+    expect(quoted).to_have_text(str(price))
 
 
 def expect_loaded(locator) -> None:
@@ -219,8 +243,9 @@ def test_text_to_video_progress_playback_and_history(open_ui, configured, user, 
     page.get_by_label("Prompt", exact=True).fill("a red fox running through snow [sim:seconds=4]")
     page.get_by_label("Model", exact=True).select_option("veo3-fast")
     expect(page.get_by_label("Model", exact=True)).to_have_value("veo3-fast")
-    price = int(page.get_by_test_id("price").inner_text())
+    price = user.ok("POST", "/quote", json={"model": "veo3-fast"})["price"]
     assert price > 0
+    expect_quoted_price(page, price)
     page.evaluate(RECORD_PROGRESS)
     page.get_by_test_id("generate").click()
 
@@ -380,3 +405,123 @@ def test_generate_waits_until_the_models_have_loaded(open_ui, configured, user, 
     expect(page.get_by_test_id("no-model")).to_have_count(0)
     assert posts_made(page) == []
     assert user.ok("GET", "/history")["total"] == 0
+
+
+def test_studio_builds_its_form_from_the_capabilities_and_shows_the_server_price(open_ui, configured, user, sim, tmp_path):
+    """The controls are the selected model's capabilities (GET /models), and the price line shows the
+    server's quote (POST /quote), which the submit then charges exactly. The admin's per-second price
+    is one the page cannot know how to apply: only the server's answer gives the right number."""
+    configure(configured, sim.url, sim.api_key, model_credits_config={"veo3": 90, "veo2-fast": 40},
+              model_pricing={"veo3": {"per_second": 2}})
+    expected = user.ok("POST", "/quote", json={"model": "veo3", "task_type": "text_to_video"})
+    assert expected["price"] == 90 + 2 * 8 and expected["seconds"] == 8
+    grant(configured, user.id, 1000)
+    page = open_ui(user)
+    model = page.get_by_label("Model", exact=True)
+    aspect = page.get_by_label("Aspect ratio", exact=True)
+    expect(model).to_have_value("veo3")
+    # veo3 takes an aspect ratio (16:9 or 9:16) and nothing else of the unified parameters.
+    expect(aspect).to_be_visible()
+    assert aspect.locator("option").all_inner_texts() == ["Default", "16:9", "9:16"]
+    for hidden in ("Duration", "Resolution", "Seed", "Negative prompt", "Generate audio"):
+        expect(page.get_by_label(hidden, exact=True)).to_have_count(0)
+    expect_quoted_price(page, 106)
+    expect(page.get_by_test_id("price-breakdown")).to_contain_text("8 s × 2")
+    expect(model.locator("option[value=veo3]")).to_contain_text("from 90 credits")
+    aspect.select_option("9:16")
+
+    # veo2-fast takes no aspect ratio: the control goes, and the chosen value with it.
+    model.select_option("veo2-fast")
+    expect(aspect).to_have_count(0)
+    expect_quoted_price(page, 40)
+    model.select_option("veo3")
+    expect(aspect).to_have_value("")
+    expect_quoted_price(page, 106)
+    shot(page, tmp_path, "studio-capabilities")
+
+    # What is sent is only what was set, and the charge is the quoted price.
+    aspect.select_option("9:16")
+    page.get_by_label("Prompt", exact=True).fill("a tall lighthouse [sim:polls=1]")
+    page.get_by_test_id("generate").click()
+    current = page.get_by_test_id("current-task")
+    expect(current.get_by_test_id("task-status")).to_have_attribute("data-status", "SUCCESS", timeout=TASK_TIMEOUT_MS)
+    task = user.ok("GET", "/history")["tasks"][0]
+    assert task["model"] == "veo3" and task["credits_cost"] == 106 and task["parameters"] == {"aspect_ratio": "9:16"}
+    expect(page.get_by_test_id("credits-value")).to_have_text(str(1000 - 106))
+
+    # A quote the server refuses is shown with its reason. (The server's models never offer what it
+    # refuses, so the page is given a veo3 that claims a resolution it does not take.)
+    def claim_a_resolution(route):
+        body = route.fetch().json()
+        for m in body["models"]:
+            if m["id"] == "veo3":
+                m["capabilities"]["resolutions"] = ["720p", "1080p"]
+        route.fulfill(json=body)
+
+    page.route(re.compile(r"/api/v1/google-video/models$"), claim_a_resolution)
+    page.reload()
+    expect_studio_ready(page)
+    page.get_by_label("Resolution", exact=True).select_option("1080p")
+    expect(page.get_by_test_id("price-line")).to_have_attribute("data-quote", "refused")
+    expect(page.get_by_test_id("quote-error")).to_contain_text("resolution: 'veo3' does not take")
+    expect(page.get_by_test_id("price")).to_have_text("-")
+    shot(page, tmp_path, "studio-quote-refused")
+
+
+def test_studio_sends_every_parameter_a_model_takes(open_ui, fake_ui_url, fake_admin, fake_user, sim, tmp_path):
+    """On the server with the fake provider: fake-video takes every unified parameter. The studio
+    offers each, the price follows duration and resolution as the server prices them, and the task
+    carries exactly the parameters that were set."""
+    configure(fake_admin, sim.url, sim.api_key, max_concurrent_tasks=50, default_text_model="fake-video",
+              model_pricing={"fake-video": {"per_second": 2, "resolutions": {"1080p": 15}}})
+    page = open_ui(fake_user)
+    model = page.get_by_label("Model", exact=True)
+    expect(model).to_have_value("fake-video")
+    duration = page.get_by_label("Duration", exact=True)
+    resolution = page.get_by_label("Resolution", exact=True)
+    assert duration.locator("option").all_inner_texts() == ["Default (8 s)", "4 s", "6 s", "8 s"]
+    assert resolution.locator("option").all_inner_texts() == ["Default (720p)", "720p", "1080p"]
+    expect_quoted_price(page, 10 + 2 * 8)
+    # While the new price is on its way the last one stays, marked as updating, and the button waits.
+    page.evaluate("window.__gvHoldQuotes()")
+    duration.select_option("4")
+    expect(page.get_by_test_id("price-line")).to_have_attribute("data-quote", "updating")
+    expect(page.get_by_test_id("price-updating")).to_be_visible()
+    expect(page.get_by_test_id("price")).to_have_text(str(10 + 2 * 8))
+    expect(page.get_by_test_id("generate")).to_be_disabled()
+    page.evaluate("window.__gvReleaseQuotes()")
+    expect_quoted_price(page, 10 + 2 * 4)
+    expect(page.get_by_test_id("price-updating")).to_have_count(0)
+    expect(page.get_by_test_id("generate")).to_be_enabled()
+    resolution.select_option("1080p")
+    expect_quoted_price(page, 10 + 2 * 4 + 15)
+    page.get_by_label("Negative prompt", exact=True).fill("blur")
+    page.get_by_label("Seed", exact=True).fill("42")
+    audio = page.get_by_label("Generate audio")
+    expect(audio).to_have_js_property("indeterminate", True)  # the model's default: nothing sent
+    audio.click()
+    expect(audio).to_be_checked()
+    shot(page, tmp_path, "studio-parameters")
+
+    page.get_by_label("Prompt", exact=True).fill("a cat on a piano [fake:progress=30]")
+    page.get_by_test_id("generate").click()
+    current = page.get_by_test_id("current-task")
+    expect(current.get_by_test_id("task-status")).to_have_attribute("data-status", "IN_PROGRESS", timeout=TASK_TIMEOUT_MS)
+    expect(page.get_by_test_id("credits-value")).to_have_text(str(10_000 - 33))
+    task = fake_user.ok("GET", "/history")["tasks"][0]
+    assert task["credits_cost"] == 33
+    assert task["parameters"] == {"duration_seconds": 4, "resolution": "1080p", "negative_prompt": "blur", "seed": 42,
+                                  "generate_audio": True}
+    # The fake provider can stop a generation: the studio offers it, and the credits come back.
+    current.get_by_test_id("cancel-task").click()
+    expect(current.get_by_test_id("task-status")).to_have_attribute("data-status", "CANCELLED")
+    expect(page.get_by_test_id("credits-value")).to_have_text("10000")
+
+    # veo3 takes none of them: they go, and the durations and resolution chosen are dropped.
+    model.select_option("veo3")
+    for hidden in ("Duration", "Resolution", "Seed", "Negative prompt", "Generate audio"):
+        expect(page.get_by_label(hidden, exact=True)).to_have_count(0)
+    model.select_option("fake-video")
+    expect(duration).to_have_value("")
+    expect(resolution).to_have_value("")
+    expect_quoted_price(page, 10 + 2 * 8)

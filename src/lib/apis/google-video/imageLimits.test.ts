@@ -1,63 +1,118 @@
-// Image limits per model, kept in step with backend/open_webui/utils/google_video/catalog.py.
+// Image limits read from the models as GET /models describes them (no copy of the catalogue here).
 import { describe, expect, it } from 'vitest';
-import { imageLimitOf, imageRoleDescription, imageSlotLabels, maxImagesOf, validateImages } from './imageLimits';
+import { imageRoleDescription, imageSlotLabels, imageSlotsOf, maxImagesOf, validateImages } from './imageLimits';
+import type { ImageRole, ImageSlot, VideoModel } from './types';
+
+/** A model shaped like an entry of GET /models. */
+const videoModel = (id: string, maxImages: number, role: ImageRole | null, slots: ImageSlot[]): VideoModel => ({
+	id,
+	name: id,
+	provider: 'relay',
+	can_cancel: false,
+	kind: maxImages ? 'image' : 'text',
+	max_images: maxImages,
+	image_role: role,
+	image_role_label: null,
+	price: 100,
+	enabled: true,
+	capabilities: {
+		aspect_ratios: [],
+		durations: [],
+		default_duration: 8,
+		resolutions: [],
+		negative_prompt: false,
+		seed: false,
+		generate_audio: false,
+		image_slots: slots
+	},
+	pricing: { base: 100, per_second: 0, resolutions: {} }
+});
+
+// As the relay provider declares them (backend model_spec: image_slots from the image role).
+const veo3 = videoModel('veo3', 0, null, []);
+const proFrames = videoModel('veo3-pro-frames', 1, 'first_frame', ['first_frame']);
+const fastFrames = videoModel('veo3-fast-frames', 1, 'first_frame', ['first_frame']);
+const firstLast = videoModel('veo2-fast-frames', 2, 'first_last_frame', ['first_frame', 'last_frame']);
+const components = videoModel('veo2-fast-components', 3, 'components', ['reference', 'reference', 'reference']);
 
 describe('image limits', () => {
 	it.each([
-		['veo3-pro-frames', 1, 'first_frame'],
-		['veo3-fast-frames', 1, 'first_frame'],
-		['veo2-fast-frames', 2, 'first_last_frame'],
-		['veo2-fast-components', 3, 'components'],
-		['veo3', 0, null],
-		['veo2-fast', 0, null],
-		['no-such-model', 0, null]
-	])('%s takes %i image(s) as %s', (model, max, role) => {
+		[proFrames, 1, ['first_frame']],
+		[fastFrames, 1, ['first_frame']],
+		[firstLast, 2, ['first_frame', 'last_frame']],
+		[components, 3, ['reference', 'reference', 'reference']],
+		[veo3, 0, []],
+		[undefined, 0, []]
+	])('%# takes %i image(s) as %j', (model, max, slots) => {
 		expect(maxImagesOf(model)).toBe(max);
-		expect(imageLimitOf(model).role).toBe(role);
+		expect(imageSlotsOf(model)).toEqual(slots);
+	});
+
+	it('follows what the server says, not a list of known ids', () => {
+		const newModel = videoModel('veo9-keyframes', 2, 'first_last_frame', ['first_frame', 'last_frame']);
+		expect(maxImagesOf(newModel)).toBe(2);
+		expect(validateImages(newModel, ['a', 'b'])).toEqual({ ok: true });
+		// The same id with other capabilities gets other limits.
+		expect(maxImagesOf({ ...proFrames, max_images: 0, capabilities: { ...proFrames.capabilities, image_slots: [] } })).toBe(0);
 	});
 
 	it('names each slot', () => {
-		expect(imageSlotLabels('veo3-pro-frames')).toEqual(['first frame']);
-		expect(imageSlotLabels('veo2-fast-frames')).toEqual(['first frame', 'last frame']);
-		expect(imageSlotLabels('veo2-fast-components')).toEqual(['component 1', 'component 2', 'component 3']);
-		expect(imageSlotLabels('veo3')).toEqual([]);
+		expect(imageSlotLabels(proFrames)).toEqual(['first frame']);
+		expect(imageSlotLabels(firstLast)).toEqual(['first frame', 'last frame']);
+		expect(imageSlotLabels(components)).toEqual(['component 1', 'component 2', 'component 3']);
+		expect(imageSlotLabels(veo3)).toEqual([]);
+		expect(imageSlotLabels(undefined)).toEqual([]);
+		// Slots the server did not name are numbered.
+		expect(imageSlotLabels(videoModel('x', 2, null, []))).toEqual(['image 1', 'image 2']);
+	});
+
+	it('translates the slot labels with the function given', () => {
+		const t = (key: string, vars: Record<string, unknown> = {}) => `<${key}|${vars.n ?? ''}>`;
+		expect(imageSlotLabels(firstLast, t)).toEqual(['<first frame|>', '<last frame|>']);
+		expect(imageSlotLabels(components, t)[2]).toBe('<component {{n}}|3>');
 	});
 
 	it('describes the roles', () => {
-		expect(imageRoleDescription('veo2-fast-frames')).toMatch(/first frame, then last frame/);
-		expect(imageRoleDescription('veo3')).toMatch(/no images/);
+		expect(imageRoleDescription(proFrames)).toBe('1 image: the first frame');
+		expect(imageRoleDescription(firstLast)).toMatch(/first frame, then last frame/);
+		expect(imageRoleDescription(components)).toBe('up to 3 images: reference elements (components)');
+		expect(imageRoleDescription(veo3)).toMatch(/no images/);
+		expect(imageRoleDescription(videoModel('mixed', 2, null, ['first_frame', 'reference']))).toBe(
+			'up to 2 images: first frame, component 1'
+		);
 	});
 });
 
 describe('validateImages', () => {
 	it('accepts lists within the limit', () => {
-		expect(validateImages('veo3-pro-frames', ['a'])).toEqual({ ok: true });
-		expect(validateImages('veo2-fast-frames', ['a', 'b'])).toEqual({ ok: true });
-		expect(validateImages('veo2-fast-components', ['a', 'b', 'c'])).toEqual({ ok: true });
-		expect(validateImages('veo3', [])).toEqual({ ok: true });
+		expect(validateImages(proFrames, ['a'])).toEqual({ ok: true });
+		expect(validateImages(firstLast, ['a', 'b'])).toEqual({ ok: true });
+		expect(validateImages(components, ['a', 'b', 'c'])).toEqual({ ok: true });
+		expect(validateImages(veo3, [])).toEqual({ ok: true });
 	});
 
 	it('refuses too many images with a clear message', () => {
-		const check = validateImages('veo3-fast-frames', ['a', 'b']);
+		const check = validateImages(fastFrames, ['a', 'b']);
 		expect(check.ok).toBe(false);
 		if (check.ok) return;
 		expect(check.reason).toBe('too_many');
 		expect(check.message).toBe(
 			'veo3-fast-frames accepts at most 1 image (1 image: the first frame); you added 2. Remove 1.'
 		);
-		const four = validateImages('veo2-fast-components', ['a', 'b', 'c', 'd']);
+		const four = validateImages(components, ['a', 'b', 'c', 'd']);
 		expect(!four.ok && four.message).toMatch(/at most 3 images .*you added 4\. Remove 1\./);
 	});
 
 	it('refuses an image model without images', () => {
-		const check = validateImages('veo2-fast-frames', []);
+		const check = validateImages(firstLast, []);
 		expect(!check.ok && check.reason).toBe('none');
 		expect(!check.ok && check.message).toMatch(/needs at least 1 image/);
 	});
 
-	it('refuses images for a text model', () => {
-		const check = validateImages('veo3', ['a']);
+	it('refuses images for a text model (or no model)', () => {
+		const check = validateImages(veo3, ['a']);
 		expect(!check.ok && check.reason).toBe('not_image_model');
-		expect(!check.ok && check.message).toMatch(/takes no images/);
+		expect(!check.ok && check.message).toMatch(/^veo3 .*takes no images/);
+		expect(validateImages(undefined, ['a']).ok).toBe(false);
 	});
 });

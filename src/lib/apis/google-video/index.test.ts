@@ -41,6 +41,30 @@ const CASES: [string, () => Promise<unknown>, string, string, unknown][] = [
 		'/api/v1/google-video/test-connection',
 		{ base_url: 'http://r' }
 	],
+	[
+		'testConnection (another provider)',
+		() => api.testConnection('tk', { provider: 'fake', settings: { token: 'fk-1' } }),
+		'POST',
+		'/api/v1/google-video/test-connection',
+		{ provider: 'fake', settings: { token: 'fk-1' } }
+	],
+	['getProviders', () => api.getProviders('tk'), 'GET', '/api/v1/google-video/providers', undefined],
+	[
+		'saveConfig (provider settings, prices, removed secrets)',
+		() =>
+			api.saveConfig('tk', {
+				model_pricing: { veo3: { per_second: 2, resolutions: {} } },
+				provider_settings: { fake: { token: 'fk-1' } },
+				clear_secrets: ['fake.token']
+			} as Partial<api.ConfigForm> as api.ConfigForm),
+		'POST',
+		'/api/v1/google-video/config',
+		{
+			model_pricing: { veo3: { per_second: 2, resolutions: {} } },
+			provider_settings: { fake: { token: 'fk-1' } },
+			clear_secrets: ['fake.token']
+		}
+	],
 	['getAdminStats', () => api.getAdminStats('tk'), 'GET', '/api/v1/google-video/admin/stats', undefined],
 	[
 		'getAuditLog',
@@ -66,6 +90,13 @@ const CASES: [string, () => Promise<unknown>, string, string, unknown][] = [
 	['getOpenApi', () => api.getOpenApi('tk'), 'GET', '/api/v1/google-video/openapi.json', undefined],
 	['getUserConfig', () => api.getUserConfig('tk'), 'GET', '/api/v1/google-video/config/user', undefined],
 	['getCredits', () => api.getCredits('tk'), 'GET', '/api/v1/google-video/credits', undefined],
+	[
+		'getQuote',
+		() => api.getQuote('tk', { model: 'fake-video', task_type: 'text_to_video', duration_seconds: 4, resolution: '1080p' }),
+		'POST',
+		'/api/v1/google-video/quote',
+		{ model: 'fake-video', task_type: 'text_to_video', duration_seconds: 4, resolution: '1080p' }
+	],
 	[
 		'textToVideo',
 		() => api.textToVideo('tk', { prompt: 'a fox', model: 'veo3' }),
@@ -141,6 +172,22 @@ describe('API client requests', () => {
 		expect(api.taskVideoUrl('t1', true)).toBe('/api/v1/google-video/task/t1/video?download=true');
 	});
 
+	it('returns the providers with their settings and models', async () => {
+		const relay = {
+			name: 'relay',
+			label: 'Veo relay',
+			can_cancel: false,
+			configured: true,
+			settings: [
+				{ name: 'base_url', label: 'base URL', secret: false },
+				{ name: 'api_key', label: 'API key', secret: true }
+			],
+			models: ['veo3']
+		};
+		fetchMock.mockResolvedValueOnce(ok({ providers: [relay] }));
+		await expect(api.getProviders('tk')).resolves.toEqual({ providers: [relay] });
+	});
+
 	it('reads the signed-in user from the host', async () => {
 		fetchMock.mockResolvedValueOnce(ok({ id: 'u1', role: 'admin' }));
 		expect((await api.getSessionUser('tk')).role).toBe('admin');
@@ -149,6 +196,25 @@ describe('API client requests', () => {
 });
 
 describe('API client errors', () => {
+	it('throws the detail of a refused quote', async () => {
+		fetchMock.mockResolvedValueOnce(fail(422, { detail: "resolution: 'veo3' does not take a resolution." }));
+		await expect(api.getQuote('tk', { model: 'veo3', task_type: 'text_to_video', resolution: '1080p' })).rejects.toBe(
+			"resolution: 'veo3' does not take a resolution."
+		);
+	});
+
+	it('throws the detail of a refused provider test', async () => {
+		fetchMock.mockResolvedValueOnce(fail(400, { detail: 'To test settings other than the saved ones, enter the secrets too.' }));
+		await expect(api.testConnection('tk', { provider: 'fake', settings: {} })).rejects.toBe(
+			'To test settings other than the saved ones, enter the secrets too.'
+		);
+	});
+
+	it('throws when a non-admin asks for the providers', async () => {
+		fetchMock.mockResolvedValueOnce(fail(401, { detail: 'Unauthorized' }));
+		await expect(api.getProviders('tk')).rejects.toBe('Unauthorized');
+	});
+
 	it('throws the server detail', async () => {
 		fetchMock.mockResolvedValueOnce(fail(402, { detail: 'Not enough credits: this model costs 100.' }));
 		await expect(api.textToVideo('tk', { prompt: 'x' })).rejects.toBe('Not enough credits: this model costs 100.');

@@ -9,8 +9,12 @@ import type {
 	Health,
 	HistoryPage,
 	LedgerEntry,
+	ImageSlot,
 	ModelsResponse,
 	Page,
+	ProviderInfo,
+	Quote,
+	QuoteForm,
 	Stats,
 	SubmitForm,
 	SubmitResult,
@@ -94,9 +98,16 @@ export const getConfig = (token: string) => request<AdminConfig>(token, 'GET', '
 export const saveConfig = (token: string, form: ConfigForm) =>
 	request<{ success: boolean; config: AdminConfig }>(token, 'POST', '/config', { json: form });
 
-/** Tests unsaved values when given; otherwise the stored base URL and key. */
-export const testConnection = (token: string, form: { base_url?: string; api_key?: string } = {}) =>
-	request<ConnectionResult>(token, 'POST', '/test-connection', { json: form });
+/** Tests unsaved values when given; otherwise the stored ones. The relay (the default provider)
+ * takes `base_url` / `api_key`; other providers take `{provider, settings}`. */
+export const testConnection = (
+	token: string,
+	form: { base_url?: string; api_key?: string; provider?: string; settings?: Record<string, string> } = {}
+) => request<ConnectionResult>(token, 'POST', '/test-connection', { json: form });
+
+/** Every registered provider with its declared settings (secrets marked), state and models. */
+export const getProviders = (token: string) =>
+	request<{ providers: ProviderInfo[] }>(token, 'GET', '/providers');
 
 export const getAdminStats = (token: string) => request<Stats>(token, 'GET', '/admin/stats');
 
@@ -122,11 +133,16 @@ export const getUserConfig = (token: string) => request<UserConfig>(token, 'GET'
 export const getCredits = (token: string) =>
 	request<{ success: boolean; credits: number }>(token, 'GET', '/credits');
 
+/** The price of a generation with these parameters: exactly what a submit with them charges (422
+ * naming the parameter when the model does not take it). */
+export const getQuote = (token: string, form: QuoteForm) => request<Quote>(token, 'POST', '/quote', { json: form });
+
 export const textToVideo = (token: string, form: SubmitForm) =>
 	request<SubmitResult>(token, 'POST', '/text-to-video', { json: form });
 
-/** `images` are data URIs, http(s) URLs or upload URLs returned by uploadImage. */
-export const imageToVideo = (token: string, form: SubmitForm & { images: string[] }) =>
+/** `images` are data URIs, http(s) URLs or upload URLs returned by uploadImage; plain strings take
+ * the model's image slots in order, `{image, role}` names the slot. */
+export const imageToVideo = (token: string, form: SubmitForm & { images: (string | { image: string; role: ImageSlot })[] }) =>
 	request<SubmitResult>(token, 'POST', '/image-to-video', { json: form });
 
 export const uploadImage = (token: string, file: Blob, filename = 'image') => {

@@ -16,18 +16,72 @@ export const TERMINAL_STATUSES: TaskStatus[] = ['SUCCESS', 'FAILURE', 'CANCELLED
 export const HISTORY_FILTERS = ['RUNNING', ...UNFINISHED_STATUSES, ...TERMINAL_STATUSES] as const;
 
 export type ImageRole = 'first_frame' | 'first_last_frame' | 'components';
+/** The role of one image position of a model (capabilities.image_slots). */
+export type ImageSlot = 'first_frame' | 'last_frame' | 'reference';
+export type TaskType = 'text_to_video' | 'image_to_video';
+
+/** Every unified parameter a model accepts and with which values (GET /models). An empty list or
+ * false means the model does not take that parameter: the server answers 422 naming it. */
+export interface ModelCapabilities {
+	aspect_ratios: string[];
+	durations: number[];
+	default_duration: number | null;
+	resolutions: string[]; // the first is the model's default
+	negative_prompt: boolean;
+	seed: boolean;
+	generate_audio: boolean;
+	image_slots: ImageSlot[]; // the role of each image position, in order
+}
+
+/** How the admin prices a model: base + per_second × seconds + the resolution's extra. */
+export interface ModelPricing {
+	base: number;
+	per_second: number;
+	resolutions: Record<string, number>;
+}
+
+/** The unified generation parameters; only the ones set are sent (and only those the model takes). */
+export interface VideoParameters {
+	aspect_ratio?: string;
+	duration_seconds?: number;
+	resolution?: string;
+	negative_prompt?: string;
+	seed?: number;
+	generate_audio?: boolean;
+	extra?: Record<string, unknown>;
+}
+
+export interface QuoteForm extends VideoParameters {
+	model: string;
+	task_type: TaskType;
+}
+
+/** POST /quote: exactly what a submit with the same parameters charges. */
+export interface Quote {
+	success: boolean;
+	model: string;
+	price: number;
+	base: number;
+	per_second: number;
+	seconds: number;
+	resolution: string | null;
+	resolution_price: number;
+	balance: number;
+	affordable: boolean;
+}
 
 export interface Task {
 	id: string;
 	user_id: string;
 	external_task_id: string | null;
-	task_type: 'text_to_video' | 'image_to_video';
+	task_type: TaskType;
 	provider: string;
 	status: TaskStatus;
 	model: string;
 	prompt: string;
 	enhance_prompt: boolean;
 	aspect_ratio: string | null;
+	parameters: VideoParameters; // the unified parameters given
 	input_images: string[];
 	progress: string; // "42%"
 	submit_time: number | null;
@@ -58,8 +112,10 @@ export interface VideoModel {
 	max_images: number;
 	image_role: ImageRole | null;
 	image_role_label: string | null;
-	price: number;
+	price: number; // the base price (see pricing; POST /quote gives the price of a generation)
 	enabled: boolean;
+	capabilities: ModelCapabilities;
+	pricing: ModelPricing;
 }
 
 export interface ModelsResponse {
@@ -110,11 +166,33 @@ export interface ConfigForm {
 	max_video_mb: number;
 	retention_days: number;
 	signed_url_seconds: number;
+	/** {model: {per_second, resolutions}}: extras added to the base price (the whole map is replaced). */
+	model_pricing?: Record<string, ModelPricingRule>;
+	/** {provider: [keys]}: keys of a request's `extra` object passed to that provider. */
+	extra_parameters?: Record<string, string[]>;
+	/** {provider: {setting: value}} for every provider but the relay; an empty secret keeps the stored one. */
+	provider_settings?: Record<string, Record<string, string>>;
+	/** Secrets to remove: api_key, cos_secret_key, s3_secret_access_key or "<provider>.<setting>". */
+	clear_secrets?: string[];
+}
+
+/** An admin's price extras of one model (config `model_pricing`); integer credits. */
+export interface ModelPricingRule {
+	per_second: number;
+	resolutions: Record<string, number>;
 }
 
 /** What GET /config returns: the form without secrets, plus `<secret>_set` and `<secret>_last4`. */
-export interface AdminConfig extends Omit<ConfigForm, 'api_key' | 'cos_secret_key' | 's3_secret_access_key'> {
+export interface AdminConfig
+	extends Omit<
+		ConfigForm,
+		'api_key' | 'cos_secret_key' | 's3_secret_access_key' | 'provider_settings' | 'clear_secrets' | 'model_pricing' | 'extra_parameters'
+	> {
 	updated_at: number;
+	model_pricing: Record<string, ModelPricingRule>;
+	extra_parameters: Record<string, string[]>;
+	/** Per provider (not the relay): plain settings as values, secrets only as `<name>_set` / `<name>_last4`. */
+	provider_settings: Record<string, Record<string, string | boolean>>;
 	api_key_set: boolean;
 	api_key_last4: string;
 	cos_secret_key_set: boolean;
@@ -130,6 +208,23 @@ export interface UserConfig {
 	default_enhance_prompt: boolean;
 	model_credits_config: Record<string, number>;
 	max_concurrent_tasks: number;
+}
+
+/** One setting a provider declares (GET /providers); secret ones are write-only. */
+export interface ProviderSetting {
+	name: string;
+	label: string;
+	secret: boolean;
+}
+
+/** GET /providers: every registered provider, for the admin page. */
+export interface ProviderInfo {
+	name: string;
+	label: string;
+	can_cancel: boolean;
+	configured: boolean;
+	settings: ProviderSetting[];
+	models: string[];
 }
 
 export interface ConnectionResult {
@@ -194,11 +289,10 @@ export interface HistoryPage {
 	total: number;
 }
 
-export interface SubmitForm {
+export interface SubmitForm extends VideoParameters {
 	prompt: string;
 	model?: string;
 	enhance_prompt?: boolean;
-	aspect_ratio?: '16:9' | '9:16' | null;
 	idempotency_key?: string;
 }
 
