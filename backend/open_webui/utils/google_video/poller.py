@@ -39,7 +39,7 @@ TICK_SECONDS = settings.POLL_TICK_SECONDS
 # by a live worker, and a killed worker's tasks come back shortly after.
 LEASE_SECONDS = int(RELAY_TIMEOUT_SECONDS + 10)
 BATCH = 100
-CONCURRENCY = 16
+CONCURRENCY = 64  # a poll keeps its slot while its result waits for the batched write
 MAX_BACKOFF_SECONDS = 300
 # Past its deadline a task is refunded only once the relay confirms it is not done; while the
 # relay cannot be reached we keep asking this much longer before refunding anyway.
@@ -237,30 +237,38 @@ class TaskPoller:
     async def _run(self) -> None:
         next_sweep = time.monotonic() + min(60.0, RETENTION_SWEEP_SECONDS)
         while not self._stopping.is_set():
+            full = False
             try:
-                await self._tick()
+                full = await self._tick()
                 if time.monotonic() >= next_sweep:
                     next_sweep = time.monotonic() + RETENTION_SWEEP_SECONDS
                     await self.sweep_retention()
             except Exception:
                 log.exception("google video poller tick failed")
+            if full and self._in_flight:
+                # More may be due than one batch holds: claim again as soon as polls finish, not a
+                # tick later (waiting a tick capped a process at BATCH polls a second).
+                await asyncio.wait(set(self._in_flight), timeout=TICK_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+                continue
             try:
                 await asyncio.wait_for(self._stopping.wait(), timeout=TICK_SECONDS)
             except asyncio.TimeoutError:
                 pass
 
-    async def _tick(self) -> None:
+    async def _tick(self) -> bool:
+        """Start polling the due tasks; True when the batch was full (more may be due)."""
         capacity = BATCH - len(self._in_flight)
         if capacity <= 0:
-            return
+            return True
         tasks = await lifecycle.claim_due(self.runtime.worker_id, capacity, LEASE_SECONDS)
         if not tasks:
-            return
+            return False
         config = await GoogleVideoConfigs.get()
         for task in tasks:
             job = asyncio.create_task(self._guarded(task, config))
             self._in_flight.add(job)
             job.add_done_callback(self._in_flight.discard)
+        return len(tasks) == capacity
 
     async def _guarded(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel) -> None:
         async with self._semaphore:
