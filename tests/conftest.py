@@ -100,14 +100,19 @@ def internal_site():
     site.stop()
 
 
-@pytest.fixture(scope="session")
-def webui(tmp_path_factory, sim, new_database, public_site):
-    env = server_env(new_database(), GOOGLE_VIDEO_TEST_ALLOW_FETCH_FROM=f"127.0.0.1:{public_site.port}")
-    server = WebUI(tmp_path_factory.mktemp("webui"), env=env).start()
+def serve(data_dir: Path, database_url: Optional[str], secrets_: tuple[str, ...], **env):
+    """A session's server; after it stops, its ledger must add up and its log hold no secret."""
+    server = WebUI(data_dir, env=server_env(database_url, **env)).start()
     yield server
     server.stop()
     assert_ledger_consistent(database_url_of(server))
-    assert_no_secret_in_log(server.log, sim.api_key, OBJECT_STORE_SECRET)
+    assert_no_secret_in_log(server.log, *secrets_)
+
+
+@pytest.fixture(scope="session")
+def webui(tmp_path_factory, sim, new_database, public_site):
+    yield from serve(tmp_path_factory.mktemp("webui"), new_database(), (sim.api_key, OBJECT_STORE_SECRET),
+                     GOOGLE_VIDEO_TEST_ALLOW_FETCH_FROM=f"127.0.0.1:{public_site.port}")
 
 
 @pytest.fixture(scope="session")
@@ -142,12 +147,8 @@ def ledger_check(webui):
 # provider seam's tests, and every unified parameter on a model that takes them all.
 @pytest.fixture(scope="session")
 def fake_webui(tmp_path_factory, new_database, sim):
-    server = WebUI(tmp_path_factory.mktemp("webui-fake"),
-                   env=server_env(new_database(), GOOGLE_VIDEO_FAKE_PROVIDER="1")).start()
-    yield server
-    server.stop()
-    assert_ledger_consistent(database_url_of(server))
-    assert_no_secret_in_log(server.log, sim.api_key, FAKE_TOKEN)
+    yield from serve(tmp_path_factory.mktemp("webui-fake"), new_database(), (sim.api_key, FAKE_TOKEN),
+                     GOOGLE_VIDEO_FAKE_PROVIDER="1")
 
 
 @pytest.fixture(scope="session")
