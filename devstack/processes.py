@@ -36,24 +36,35 @@ def wait_http(url: str, timeout: float, proc: Optional[subprocess.Popen] = None,
 
 
 class Simulator:
-    def __init__(self, api_key: str, port: Optional[int] = None, log_dir: Optional[Path] = None):
+    """A provider simulator process speaking one wire format (relay, gemini, vertex, openai)."""
+
+    def __init__(self, api_key: str = "", port: Optional[int] = None, log_dir: Optional[Path] = None,
+                 wire: str = "relay", service_account: Optional[Path] = None):
         self.api_key = api_key
+        self.wire = wire
+        self.service_account = service_account
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = (log_dir or Path("/tmp")) / f"relay-simulator-{self.port}.log"
+        self.log = (log_dir or Path("/tmp")) / f"{wire}-simulator-{self.port}.log"
         self.proc: Optional[subprocess.Popen] = None
 
     def start(self) -> "Simulator":
         env = {**os.environ, "PYTHONPATH": str(ROOT / "simulator")}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "relay_simulator", "--port", str(self.port), "--api-key", self.api_key],
-            env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
-        )
+        args = [sys.executable, "-m", "relay_simulator", "--wire", self.wire, "--port", str(self.port)]
+        args += ["--service-account", str(self.service_account)] if self.service_account else ["--api-key", self.api_key]
+        self.proc = subprocess.Popen(args, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT)
         wait_http(f"{self.url}/_sim/health", 30, self.proc, self.log)
         return self
 
     def stats(self) -> dict:
         return httpx.get(f"{self.url}/_sim/stats", timeout=10).json()
+
+    def requests(self) -> list[dict]:
+        """Every request the simulator received, in order (see its /_sim/requests)."""
+        return httpx.get(f"{self.url}/_sim/requests", timeout=10).json()["requests"]
+
+    def reset(self) -> None:
+        httpx.post(f"{self.url}/_sim/reset", timeout=10).raise_for_status()
 
     def stop(self) -> None:
         _terminate(self.proc)

@@ -76,6 +76,37 @@ def sim(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def gemini_sim(tmp_path_factory):
+    simulator = Simulator(api_key="AIza-sim-" + secrets.token_hex(10), wire="gemini",
+                          log_dir=tmp_path_factory.mktemp("gemini-sim")).start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture(scope="session")
+def vertex_sim(tmp_path_factory):
+    from devstack.processes import free_port
+    from devstack.service_account import write_service_account
+
+    work = tmp_path_factory.mktemp("vertex-sim")
+    port = free_port()
+    key_file = work / "service-account.json"
+    write_service_account(key_file, f"http://127.0.0.1:{port}/token")
+    simulator = Simulator(port=port, wire="vertex", service_account=key_file, log_dir=work).start()
+    simulator.key_text = key_file.read_text()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture(scope="session")
+def openai_sim(tmp_path_factory):
+    simulator = Simulator(api_key="sk-oai-sim-" + secrets.token_hex(10), wire="openai",
+                          log_dir=tmp_path_factory.mktemp("openai-sim")).start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture(scope="session")
 def object_store(tmp_path_factory):
     from devstack.object_store import ObjectStore
 
@@ -110,9 +141,12 @@ def serve(data_dir: Path, database_url: Optional[str], secrets_: tuple[str, ...]
 
 
 @pytest.fixture(scope="session")
-def webui(tmp_path_factory, sim, new_database, public_site):
-    yield from serve(tmp_path_factory.mktemp("webui"), new_database(), (sim.api_key, OBJECT_STORE_SECRET),
-                     GOOGLE_VIDEO_TEST_ALLOW_FETCH_FROM=f"127.0.0.1:{public_site.port}")
+def webui(tmp_path_factory, sim, new_database, public_site, gemini_sim, vertex_sim, openai_sim):
+    # The Gemini simulator's CDN (127.0.0.1, reached by a redirect from its API on localhost) stands
+    # in for Google's CDN on the internet: a redirect target the outbound guard checks.
+    yield from serve(tmp_path_factory.mktemp("webui"), new_database(),
+                     (sim.api_key, OBJECT_STORE_SECRET, gemini_sim.api_key, openai_sim.api_key, vertex_sim.key_text),
+                     GOOGLE_VIDEO_TEST_ALLOW_FETCH_FROM=f"127.0.0.1:{public_site.port},127.0.0.1:{gemini_sim.port}")
 
 
 @pytest.fixture(scope="session")

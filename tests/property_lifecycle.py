@@ -101,7 +101,7 @@ class CreditStateMachine(RuleBasedStateMachine):
 
         async def one():
             try:
-                return await reserve_task(user, "text_to_video", "veo3", "p", price, MAX_ACTIVE, 600, self.worker("api"))
+                return await reserve_task(user, "text_to_video", "veo3", "relay", "p", price, MAX_ACTIVE, 600, self.worker("api"))
             except SubmitError as e:
                 assert e.status_code in (402, 429)
                 return None

@@ -65,7 +65,10 @@ def test_models_list_kinds_limits_roles_and_prices(configured, user, sim):
     configure(configured, sim.url, None, model_credits_config={"veo2-fast-frames": 33}, disabled_models=["veo2"])
     body = user.ok("GET", "/models")
     models = {m["id"]: m for m in body["models"]}
-    assert len(models) == 10
+    assert len([m for m in models.values() if m["provider"] == "relay"]) == 10
+    # Only the models of configured providers are offered (the session's relay; the others unset here).
+    assert {m["provider"] for m in body["text_to_video_models"]} == {"relay"}
+    assert not models["openai/sora-2"]["available"] and models["veo3"]["available"]
     assert models["veo3"]["kind"] == "text" and models["veo3"]["max_images"] == 0
     assert (models["veo3-pro-frames"]["max_images"], models["veo3-pro-frames"]["image_role"]) == (1, "first_frame")
     assert (models["veo3-fast-frames"]["max_images"], models["veo3-fast-frames"]["image_role"]) == (1, "first_frame")

@@ -97,7 +97,8 @@ def test_a_task_whose_provider_is_gone_ends_refunded_instead_of_polling_forever(
 
 def test_a_providers_settings_are_declared_kept_encrypted_and_never_shown(fake_user, fake_admin, fake_webui, sim):
     providers = {p["name"]: p for p in fake_admin.ok("GET", "/providers")["providers"]}
-    assert providers["fake"]["settings"] == [{"name": "token", "label": "token", "secret": True}]
+    assert providers["fake"]["settings"] == [{"name": "token", "label": "token", "secret": True, "required": True,
+                                              "default": "", "choices": [], "multiline": False, "help": ""}]
     assert providers["fake"]["configured"] and providers["relay"]["configured"]
     view = fake_admin.ok("GET", "/config")
     assert view["provider_settings"]["fake"] == {"token_set": True, "token_last4": FAKE_TOKEN[-4:]}

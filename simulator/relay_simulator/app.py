@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from PIL import Image
 
-from relay_simulator.scenario import ProgressFigure, Scenario, parse_scenario
+from relay_simulator.scenario import ProgressFigure, Scenario, parse_scenario, poll_fault
 from relay_simulator.video import make_mp4
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def _decode_image(value: str) -> Optional[Image.Image]:
     return None
 
 
-def _big_video(size: int) -> StreamingResponse:
+def big_video(size: int) -> StreamingResponse:
     """`size` bytes that start like an MP4 (an ftyp box, then an mdat filling the rest), generated
     as they are sent, for storage throughput benchmarks."""
     header = struct.pack(">I4s4sI8s", 24, b"ftyp", b"isom", 512, b"isomiso2") + struct.pack(">I4s", size - 24, b"mdat")
@@ -167,15 +167,13 @@ def create_app(api_key: str) -> FastAPI:
         if s.query_delay:
             await asyncio.sleep(s.query_delay)
         # Scripted faults come first, in order: HTTP errors, malformed JSON, code != "success".
-        faults_given = task.queries - 1 - task.good_queries
-        n_http = s.query_http_count if s.query_http else 0
-        if faults_given < n_http:
+        fault = poll_fault(task, ("http", "malformed", "code"))
+        if fault == "http":
             return _envelope_error(s.query_http, "get_task_failed", f"simulated HTTP {s.query_http}")
-        if faults_given < n_http + s.query_malformed:
+        if fault == "malformed":
             return Response("{not json", media_type="application/json")
-        if faults_given < n_http + s.query_malformed + s.query_code:
+        if fault == "code":
             return JSONResponse({"code": "get_task_failed", "message": "simulated relay error", "data": None})
-        task.good_queries += 1
         status, progress = state_of(task)
         base = str(request.base_url).rstrip("/")
         inner = {"id": task.id, "status": "completed" if status == "SUCCESS" else status.lower(),
@@ -198,7 +196,7 @@ def create_app(api_key: str) -> FastAPI:
         if task is None or task.finished_status != "SUCCESS" or task.scenario.video == "missing":
             return Response("not found", status_code=404)
         if task.scenario.video.startswith("big:"):
-            return _big_video(int(task.scenario.video[4:]) * 1024 * 1024)
+            return big_video(int(task.scenario.video[4:]) * 1024 * 1024)
         if task.scenario.video == "notvideo":
             return Response("<html>this is not a video</html>", media_type="video/mp4")
         if task.video is None:

@@ -37,6 +37,8 @@ class Scenario:
     fail: Optional[str] = None  # terminal FAILURE with this reason
     never: bool = False  # stays IN_PROGRESS forever
     novideo: bool = False  # SUCCESS without data.data.video_url
+    refuse: bool = False  # finishes without a video: the output was blocked by the safety filters
+    refuse_submit: bool = False  # the submit itself is refused for its content (HTTP 400)
     echo_auth: bool = False  # error messages and fail_reason repeat the request's Authorization header
     video: str = "ok"  # ok | notvideo | missing | big:MB (a streamed MB-sized MP4-like file)
     video_url: Optional[str] = None  # report this URL instead of the simulator's own
@@ -66,7 +68,7 @@ def parse_scenario(prompt: str) -> Scenario:
                 s.seconds = float(value)
             elif key == "fail":
                 s.fail = value or "generation failed"
-            elif key in ("never", "novideo", "echo_auth"):
+            elif key in ("never", "novideo", "echo_auth", "refuse", "refuse_submit"):
                 setattr(s, key, True)
             elif key == "video":
                 s.video = value
@@ -144,3 +146,18 @@ class ProgressFigure:
 
     def finished(self) -> Union[int, str, None]:
         return {"none": None, "empty": ""}.get(self.s.progress, 100)
+
+
+def poll_fault(task, kinds: tuple[str, ...] = ("http", "malformed")) -> Optional[str]:
+    """Which scripted fault answers this poll of `task` (it has `scenario`, `queries` counting this
+    poll, and `good_queries`), in the order of `kinds`: "http", "malformed", "code"; None when it
+    gets a real answer (then counted as good)."""
+    s = task.scenario
+    limits = {"http": s.query_http_count if s.query_http else 0, "malformed": s.query_malformed, "code": s.query_code}
+    faults_given, used = task.queries - 1 - task.good_queries, 0
+    for kind in kinds:
+        used += limits[kind]
+        if faults_given < used:
+            return kind
+    task.good_queries += 1
+    return None

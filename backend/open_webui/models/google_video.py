@@ -70,6 +70,7 @@ class GoogleVideoConfig(Base):
     model_pricing = Column(JSON, nullable=False, default=dict)  # per-second and per-resolution additions
     extra_parameters = Column(JSON, nullable=False, default=dict)  # provider -> allowed `extra` keys
     provider_settings = Column(JSON, nullable=False, default=dict)  # provider -> {setting: value}; secrets encrypted
+    custom_models = Column(JSON, nullable=False, default=list)  # the admin's model entries (catalog.custom_model)
     disabled_models = Column(JSON, nullable=False, default=list)
     max_concurrent_tasks = Column(Integer, nullable=False, default=3)
     task_timeout_seconds = Column(Integer, nullable=False, default=1800)
@@ -118,7 +119,11 @@ class GoogleVideoTask(Base):
     submit_time = Column(BigInteger, nullable=True)  # the relay's clock
     start_time = Column(BigInteger, nullable=True)
     finish_time = Column(BigInteger, nullable=True)
-    video_url = Column(Text, nullable=True)  # the relay's (expiring) URL
+    video_url = Column(Text, nullable=True)  # the provider's result URL when a browser may use it (the relay's)
+    result_ref = Column(Text, nullable=True)  # the provider's reference to the result (may need its key to fetch)
+    poster_path = Column(Text, nullable=True)  # storage key of the poster image, when the provider gives one
+    source_task_id = Column(String(64), nullable=True)  # the task a remix or extension derives from
+    operation = Column(String(20), nullable=False, default="generate")  # generate | remix | extend
     video_path = Column(Text, nullable=True)  # storage key of our copy
     video_size = Column(BigInteger, nullable=True)
     video_duration = Column(Integer, nullable=True)  # milliseconds
@@ -253,6 +258,7 @@ class GoogleVideoConfigModel(BaseModel):
     model_pricing: dict[str, dict] = {}
     extra_parameters: dict[str, list[str]] = {}
     provider_settings: dict[str, dict[str, str]] = {}  # secrets decrypted here; encrypted in the table
+    custom_models: list[dict] = []
     disabled_models: list[str] = []
     max_concurrent_tasks: int = 3
     task_timeout_seconds: int = 1800
@@ -283,8 +289,15 @@ class GoogleVideoConfigModel(BaseModel):
     def price_of(self, model_id: str) -> int:
         if model_id in self.model_credits_config:
             return int(self.model_credits_config[model_id])
-        model = catalog.get_model(model_id)
+        model = self.model(model_id)
         return model.default_price if model else 0
+
+    def models(self) -> dict[str, "catalog.VideoModel"]:
+        """Every model this server offers: the providers' declared ones with the admin's entries applied."""
+        return catalog.models(self.custom_models)
+
+    def model(self, model_id: str) -> Optional["catalog.VideoModel"]:
+        return catalog.get_model(model_id, self.custom_models)
 
     @property
     def configured(self) -> bool:
@@ -313,6 +326,10 @@ class GoogleVideoTaskModel(BaseModel):
     start_time: Optional[int] = None
     finish_time: Optional[int] = None
     video_url: Optional[str] = None
+    result_ref: Optional[str] = None
+    poster_path: Optional[str] = None
+    source_task_id: Optional[str] = None
+    operation: str = "generate"
     video_path: Optional[str] = None
     video_size: Optional[int] = None
     video_duration: Optional[int] = None
@@ -359,6 +376,9 @@ class GoogleVideoTaskModel(BaseModel):
             # Our copy when stored; while the copy is pending, the relay's own (expiring) URL.
             "video_url": f"/api/v1/google-video/task/{self.id}/video" if self.video_path
             else (self.video_url if self.status == TaskStatus.SUCCESS and self.cloud_upload_status == "pending" else None),
+            "poster_url": f"/api/v1/google-video/task/{self.id}/poster" if self.poster_path else None,
+            "operation": self.operation,
+            "source_task_id": self.source_task_id,
             "video_size": self.video_size,
             "video_duration": self.video_duration / 1000 if self.video_duration is not None else None,
             "video_sha256": self.video_sha256,

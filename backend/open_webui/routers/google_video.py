@@ -31,6 +31,7 @@ from open_webui.utils.google_video.forms import (
     ConfigFields,
     ConnectionTestForm,
     CreditAdjustForm,
+    DeriveForm,
     ImageToVideoForm,
     QuoteForm,
     TextToVideoForm,
@@ -40,11 +41,12 @@ from open_webui.utils.google_video.providers import PROVIDERS, provider_class
 from open_webui.utils.google_video.providers.relay import RelayProvider
 from open_webui.utils.google_video.request_guard import ModuleRoute
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime
-from open_webui.utils.google_video.storage import VIDEO_MEDIA_TYPES, StorageError
+from open_webui.utils.google_video.storage import VIDEO_MEDIA_TYPES, StorageError, content_type_of
 from open_webui.utils.google_video.submit import (
     SubmitError,
     SubmitRequest,
     clean_in_pool,
+    derive_task,
     quote_request,
     store_clean_image,
     submit_task,
@@ -81,7 +83,7 @@ def _admin_config_view(config: GoogleVideoConfigModel) -> dict:
         secret = getattr(config, field)
         view[f"{field}_set"] = bool(secret)
         view[f"{field}_last4"] = secret[-4:] if len(secret) >= 8 else ""
-    view["model_credits_config"] = {m: config.price_of(m) for m in catalog.MODELS}
+    view["model_credits_config"] = {m: config.price_of(m) for m in config.models()}
     view["provider_settings"] = {provider.name: _settings_view(provider, config) for provider in PROVIDERS.values()
                                  if provider is not RelayProvider}
     return view
@@ -101,11 +103,14 @@ def _settings_view(provider, config: GoogleVideoConfigModel) -> dict:
 
 
 def _model_views(config: GoogleVideoConfigModel) -> list[dict]:
+    configured = {p.name for p in PROVIDERS.values() if p.configured(config)}
     return [
         {
             "id": m.id,
             "name": m.name,
             "provider": m.provider,
+            "provider_label": provider_class(m.provider).label,
+            "available": m.provider in configured,  # its provider has its settings
             "can_cancel": provider_class(m.provider).can_cancel,
             "kind": m.kind,
             "max_images": m.max_images,
@@ -117,7 +122,7 @@ def _model_views(config: GoogleVideoConfigModel) -> list[dict]:
             "price": config.price_of(m.id),
             "enabled": m.id not in config.disabled_models,
         }
-        for m in catalog.MODELS.values()
+        for m in config.models().values()
     ]
 
 
@@ -151,7 +156,7 @@ async def health(request: Request):
 async def list_models(user=Depends(get_verified_user)):
     config = await GoogleVideoConfigs.get()
     models = _model_views(config)
-    enabled = [m for m in models if m["enabled"]]
+    enabled = [m for m in models if m["enabled"] and m["available"]]
     return {
         "models": models,
         "text_to_video_models": [m for m in enabled if m["kind"] == "text"],
@@ -186,8 +191,10 @@ async def list_providers(user=Depends(get_admin_user)):
     config = await GoogleVideoConfigs.get()
     return {"providers": [
         {"name": p.name, "label": p.label, "can_cancel": p.can_cancel, "configured": p.configured(config),
-         "settings": [{"name": s.name, "label": s.label, "secret": s.secret} for s in p.settings],
-         "models": [m.id for m in catalog.MODELS.values() if m.provider == p.name]}
+         "settings": [{"name": s.name, "label": s.label, "secret": s.secret, "required": s.required,
+                       "default": s.default, "choices": list(s.choices), "multiline": s.multiline, "help": s.help}
+                      for s in p.settings],
+         "models": [m.id for m in config.models().values() if m.provider == p.name]}
         for p in PROVIDERS.values()
     ]}
 
@@ -303,7 +310,7 @@ async def get_user_config(user=Depends(get_verified_user)):
         "default_text_model": config.default_text_model,
         "default_image_model": config.default_image_model,
         "default_enhance_prompt": config.default_enhance_prompt,
-        "model_credits_config": {m: config.price_of(m) for m in catalog.MODELS if m not in config.disabled_models},
+        "model_credits_config": {m: config.price_of(m) for m in config.models() if m not in config.disabled_models},
         "max_concurrent_tasks": config.max_concurrent_tasks,
     }
 
@@ -331,7 +338,8 @@ def _submit_request(task_type: str, form: TextToVideoForm, images: list = ()) ->
         images=[i if isinstance(i, str) else i.image for i in images],
         image_roles=[None if isinstance(i, str) else i.role for i in images],
         aspect_ratio=form.aspect_ratio, duration_seconds=form.duration_seconds, resolution=form.resolution,
-        negative_prompt=form.negative_prompt, seed=form.seed, generate_audio=form.generate_audio, extra=form.extra,
+        negative_prompt=form.negative_prompt, seed=form.seed, generate_audio=form.generate_audio,
+        person_generation=form.person_generation, extra=form.extra,
         idempotency_key=form.idempotency_key,
     )
 
@@ -420,6 +428,26 @@ async def cancel(task_id: str, user=Depends(get_verified_user), runtime=Depends(
     return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}
 
 
+async def _derive(runtime: GoogleVideoRuntime, user, task_id: str, operation: str, form: DeriveForm) -> dict:
+    try:
+        task = await derive_task(runtime, user.id, task_id, operation, form.prompt, form.idempotency_key)
+    except SubmitError as e:
+        raise _http_error(e)
+    return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}
+
+
+@router.post("/task/{task_id}/remix")
+async def remix(task_id: str, form: DeriveForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    """A new, separately charged task that changes a finished video as the prompt says."""
+    return await _derive(runtime, user, task_id, "remix", form)
+
+
+@router.post("/task/{task_id}/extend")
+async def extend(task_id: str, form: DeriveForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    """A new, separately charged task that continues a finished video as the prompt says."""
+    return await _derive(runtime, user, task_id, "extend", form)
+
+
 @router.delete("/task/{task_id}")
 async def delete_task(task_id: str, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
     task = await _own_task(task_id, user)
@@ -428,11 +456,12 @@ async def delete_task(task_id: str, user=Depends(get_verified_user), runtime=Dep
             status.HTTP_409_CONFLICT,
             "This task is still being generated; it can be deleted once it has finished or failed.",
         )
-    if task.video_path:
+    storage = runtime.storage(await GoogleVideoConfigs.get(), task.storage_backend)
+    for key in filter(None, (task.video_path, task.poster_path)):
         try:
-            await runtime.storage(await GoogleVideoConfigs.get(), task.storage_backend).delete(task.video_path)
+            await storage.delete(key)
         except StorageError:
-            log.warning("google video task %s deleted; its video %s could not be removed from storage", task.id, task.video_path)
+            log.warning("google video task %s deleted; its file %s could not be removed from storage", task.id, key)
     return {"success": True, "message": "Task deleted."}
 
 
@@ -501,3 +530,18 @@ async def _signed_url(storage, key: str, seconds: int, download_name: Optional[s
         return await storage.signed_url(key, seconds, download_name)
     except StorageError:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "The video storage is not reachable right now.")
+
+
+@router.get("/task/{task_id}/poster")
+async def task_poster(task_id: str, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+    """The still image the provider made of the video (stored with it; PNG, JPEG or WebP)."""
+    task = await _own_task(task_id, user, allow_admin=True)
+    if not task.poster_path:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "This task has no poster image.")
+    storage = runtime.storage(await GoogleVideoConfigs.get(), task.storage_backend)
+    try:
+        data = await storage.get_bytes(task.poster_path)
+    except StorageError:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "The poster image cannot be read right now.")
+    return Response(data, media_type=content_type_of(task.poster_path),
+                    headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})

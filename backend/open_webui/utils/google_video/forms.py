@@ -13,6 +13,7 @@ from open_webui.utils.google_video.providers.relay import RelayProvider
 from open_webui.utils.google_video.text_input import find_unstorable_text
 
 MAX_CREDIT_ADJUSTMENT = 1_000_000_000
+MAX_MULTILINE_SETTING = 16_000  # a service-account JSON key is about 2.4 KB
 
 
 def clean_base_url(v: str) -> str:
@@ -20,9 +21,9 @@ def clean_base_url(v: str) -> str:
     if v:
         parts = urlsplit(v)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("Relay base URL must be an http(s) URL, e.g. https://relay.example.com")
+            raise ValueError("A base URL must be an http(s) URL, e.g. https://relay.example.com")
         if parts.username or parts.password or parts.query or parts.fragment:
-            raise ValueError("Relay base URL must not contain credentials, a query or a fragment")
+            raise ValueError("A base URL must not contain credentials, a query or a fragment")
     return v
 
 
@@ -54,6 +55,53 @@ class ModelPricing(ModuleForm):
     resolutions: dict[str, int] = Field(default_factory=dict)
 
 
+class CustomModelForm(ModuleForm):
+    """An admin's model entry: a model of a registered provider with its capabilities. The same id
+    as a declared model replaces that one (e.g. to change what it accepts)."""
+
+    id: str = Field(..., pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$")
+    provider: str
+    name: str = Field(..., min_length=1, max_length=100)
+    kind: Literal["text", "image"]
+    default_price: int = Field(..., ge=0, le=MAX_CREDIT_ADJUSTMENT)
+    wire_id: str = Field("", max_length=100, pattern=r"^[A-Za-z0-9._:/-]*$")  # the provider's name (default: id)
+    max_images: int = Field(0, ge=0, le=catalog.MAX_IMAGES_PER_TASK)
+    image_role: Optional[Literal["first_frame", "first_last_frame", "components", "components_or_style"]] = None
+    aspect_ratios: list[str] = Field(default_factory=list, max_length=10)
+    durations: list[int] = Field(default_factory=list, max_length=30)
+    default_duration: Optional[int] = Field(None, ge=1, le=600)
+    resolutions: list[str] = Field(default_factory=list, max_length=10)
+    negative_prompt: bool = False
+    seed: bool = False
+    audio: bool = False
+    person_generation: list[str] = Field(default_factory=list, max_length=5)
+    operations: list[Literal["remix", "extend"]] = Field(default_factory=list, max_length=2)
+
+    @field_validator("aspect_ratios", "resolutions", "person_generation")
+    @classmethod
+    def _words(cls, v: list[str]) -> list[str]:
+        if any(not re.match(r"^[A-Za-z0-9:_x-]{1,20}$", w) for w in v):
+            raise ValueError("values must be short words such as 16:9, 720p or allow_adult")
+        return v
+
+    @field_validator("durations")
+    @classmethod
+    def _durations(cls, v: list[int]) -> list[int]:
+        if any(not 1 <= d <= 600 for d in v):
+            raise ValueError("durations must be between 1 and 600 seconds")
+        return sorted(set(v))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "CustomModelForm":
+        if self.provider not in PROVIDERS:
+            raise ValueError(f"unknown provider '{self.provider}'; the providers are {', '.join(PROVIDERS)}")
+        if (self.kind == "image") != bool(self.image_role and self.max_images):
+            raise ValueError("an image model needs image_role and max_images; a text model has neither")
+        if self.durations and self.default_duration is not None and self.default_duration not in self.durations:
+            raise ValueError("default_duration must be one of durations")
+        return self
+
+
 class ConfigFields(ModuleForm):
     """A config save: only the fields sent change (the rest keep their stored values); the whole
     result is then checked as a ConfigForm."""
@@ -71,6 +119,8 @@ class ConfigFields(ModuleForm):
     # {provider: [keys]}: which keys of a request's `extra` object reach that provider.
     extra_parameters: dict[str, list[str]] = Field(default_factory=dict)
     disabled_models: list[str] = Field(default_factory=list)
+    # The admin's model entries: new models, or replacements of declared ones (same id).
+    custom_models: list[CustomModelForm] = Field(default_factory=list, max_length=200)
     max_concurrent_tasks: int = Field(3, ge=1, le=100)
     task_timeout_seconds: int = Field(1800, ge=5, le=7 * 24 * 3600)
     poll_interval_seconds: int = Field(5, ge=1, le=300)
@@ -134,34 +184,11 @@ class ConfigFields(ModuleForm):
             raise ValueError("cos_endpoint must be a host name such as cos.ap-guangzhou.myqcloud.com")
         return v
 
-    @field_validator("model_credits_config")
-    @classmethod
-    def _prices(cls, v: dict[str, int]) -> dict[str, int]:
-        for model_id, price in v.items():
-            if model_id not in catalog.MODELS:
-                raise ValueError(f"Unknown model '{model_id}' in prices")
-            _check_price(f"Price of '{model_id}'", price)
-        return v
-
-    @field_validator("model_pricing")
-    @classmethod
-    def _pricing(cls, v: dict[str, ModelPricing]) -> dict[str, ModelPricing]:
-        for model_id, rule in v.items():
-            model = catalog.get_model(model_id)
-            if model is None:
-                raise ValueError(f"Unknown model '{model_id}' in model_pricing")
-            for resolution, price in rule.resolutions.items():
-                if resolution not in model.resolutions:
-                    raise ValueError(f"'{model_id}' has no resolution '{resolution}' (it has: {', '.join(model.resolutions) or 'none'})")
-                _check_price(f"Price of '{model_id}' at {resolution}", price)
-        return v
-
     @field_validator("extra_parameters")
     @classmethod
     def _extra(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        providers = {m.provider for m in catalog.MODELS.values()}
         for provider, keys in v.items():
-            if provider not in providers:
+            if provider not in PROVIDERS:
                 raise ValueError(f"Unknown provider '{provider}' in extra_parameters")
             if any(not re.match(r"^[A-Za-z][A-Za-z0-9_]{0,63}$", k) for k in keys):
                 raise ValueError("extra_parameters keys must be identifiers such as person_generation")
@@ -176,8 +203,16 @@ class ConfigFields(ModuleForm):
                 raise ValueError(f"provider_settings: unknown provider '{provider}' (the relay's settings are base_url and api_key)")
             if unknown := sorted(set(values) - declared):
                 raise ValueError(f"provider_settings: '{provider}' has no setting {', '.join(unknown)}")
-            if any(len(value) > 2000 for value in values.values()):
-                raise ValueError("provider_settings: values must be at most 2000 characters")
+            for setting in PROVIDERS[provider].settings:
+                value = values.get(setting.name)
+                if value is None:
+                    continue
+                if len(value) > (MAX_MULTILINE_SETTING if setting.multiline else 2000):
+                    raise ValueError(f"provider_settings: {provider}.{setting.name} is too long")
+                if setting.choices and value.strip() and value.strip() not in setting.choices:
+                    raise ValueError(f"provider_settings: {provider}.{setting.name} must be one of {', '.join(setting.choices)}")
+                if setting.name.endswith("url") and value.strip():
+                    clean_base_url(value)
         return {p: {k: value.strip() for k, value in values.items()} for p, values in v.items()}
 
     @field_validator("clear_secrets")
@@ -197,9 +232,6 @@ class ConfigFields(ModuleForm):
     @field_validator("disabled_models")
     @classmethod
     def _disabled(cls, v: list[str]) -> list[str]:
-        unknown = [m for m in v if m not in catalog.MODELS]
-        if unknown:
-            raise ValueError(f"Unknown model(s) in disabled_models: {', '.join(unknown)}")
         return sorted(set(v))
 
     # The seed's name and unit (milliseconds) for task_timeout_seconds.
@@ -218,11 +250,27 @@ class ConfigForm(ConfigFields):
         return self
 
     @model_validator(mode="after")
-    def _defaults(self) -> "ConfigForm":
+    def _models(self) -> "ConfigForm":
+        """Everything that names a model, checked against the catalogue with the admin's entries."""
+        models = catalog.models([m.model_dump() for m in self.custom_models])
         for field, kind in (("default_text_model", "text"), ("default_image_model", "image")):
-            model = catalog.get_model(getattr(self, field))
+            model = models.get(getattr(self, field))
             if model is None or model.kind != kind:
                 raise ValueError(f"{field} must be a {kind}-to-video model")
+        for model_id, price in self.model_credits_config.items():
+            if model_id not in models:
+                raise ValueError(f"Unknown model '{model_id}' in prices")
+            _check_price(f"Price of '{model_id}'", price)
+        for model_id, rule in self.model_pricing.items():
+            model = models.get(model_id)
+            if model is None:
+                raise ValueError(f"Unknown model '{model_id}' in model_pricing")
+            for resolution, price in rule.resolutions.items():
+                if resolution not in model.resolutions:
+                    raise ValueError(f"'{model_id}' has no resolution '{resolution}' (it has: {', '.join(model.resolutions) or 'none'})")
+                _check_price(f"Price of '{model_id}' at {resolution}", price)
+        if unknown := [m for m in self.disabled_models if m not in models]:
+            raise ValueError(f"Unknown model(s) in disabled_models: {', '.join(unknown)}")
         return self
 
 
@@ -317,6 +365,7 @@ class VideoParameters(ModuleForm):
     negative_prompt: Optional[str] = Field(None, max_length=2000)
     seed: Optional[int] = Field(None, ge=0, le=2**32 - 1)
     generate_audio: Optional[bool] = None
+    person_generation: Optional[str] = Field(None, max_length=20)
     # Provider-specific keys, passed on only where the admin allowed them for the model's provider.
     extra: dict[str, Any] = Field(default_factory=dict, max_length=20)
 
@@ -332,9 +381,16 @@ class TextToVideoForm(VideoParameters):
     idempotency_key: Optional[str] = idempotency_key_field()
 
 
+class DeriveForm(ModuleForm):
+    """A remix or an extension of a finished video: what should change or happen next."""
+
+    prompt: str = Field(..., max_length=20_000)
+    idempotency_key: Optional[str] = idempotency_key_field()
+
+
 class ImageInput(ModuleForm):
     image: str = Field(..., max_length=images.MAX_DATA_URI_CHARS)
-    role: Literal["first_frame", "last_frame", "reference"]
+    role: Literal["first_frame", "last_frame", "reference", "style_reference"]
 
 
 class ImageToVideoForm(TextToVideoForm):

@@ -22,15 +22,16 @@ from open_webui.models.google_video import (
 )
 from open_webui.utils.google_video import lifecycle, settings
 from open_webui.utils.google_video.providers import UnknownProvider
-from open_webui.utils.google_video.providers.base import ProviderError, ProviderStatus
+from open_webui.utils.google_video.providers.base import ProviderError, ProviderStatus, VideoProvider
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
 from open_webui.utils.google_video.storage import (
     ObjectStorage,
     StorageError,
     StoredVideo,
     VideoFetchError,
-    copy_video_from_url,
+    copy_video,
 )
+from open_webui.utils.google_video.storage.poster import store_poster
 
 log = logging.getLogger(__name__)
 
@@ -305,7 +306,7 @@ class TaskPoller:
             log.info("google video task %s: %s answers again after %d failed poll(s)", task.id, task.provider, task.error_streak)
         decision = decide(task, status, config.poll_interval_seconds, time.time())
         if decision.action == "deliver":
-            await self._deliver(task, config, status)
+            await self._deliver(task, config, provider, status)
         elif decision.action == "fail":
             await self._finished(await lifecycle.finish_failure(task.id, decision.reason, owner))
         elif decision.action == "timeout":
@@ -330,13 +331,29 @@ class TaskPoller:
             reason += f" Last error from the video service: {last_error}"
         await self._finished(await lifecycle.finish_failure(task.id, reason, self.runtime.worker_id))
 
-    async def _deliver(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, status: ProviderStatus) -> None:
+    async def _fetch_result(self, config: GoogleVideoConfigModel, provider: VideoProvider, ref: str,
+                            task_id: str) -> StoredVideo:
+        """The provider's result `ref` copied into storage. Raises VideoFetchError or StorageError."""
+        try:
+            source = await provider.result_source(ref)
+        except ProviderError as e:
+            raise VideoFetchError(e.message, permanent=not e.retryable and e.kind != "auth")
+        return await copy_video(self.runtime.result_client(config), source, self.runtime.storage(config), task_id,
+                                config.max_video_mb * MB)
+
+    async def _deliver(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, provider: VideoProvider,
+                       status: ProviderStatus) -> None:
         owner = self.runtime.worker_id
         storage = self.runtime.storage(config)
+        # A URL a browser may open is kept to show while the copy is pending; a result that needs
+        # the provider's key never leaves the server.
+        found = dict(provider_status=status.raw_status, result_ref=status.video_url,
+                     video_url=status.video_url if provider.public_results else None,
+                     poll_count=task.poll_count + 1, **status.times())
         renewal = asyncio.create_task(self._keep_lease(task.id))
         try:
-            stored = await copy_video_from_url(self.runtime.result_client(config), status.video_url, storage, task.id,
-                                               config.max_video_mb * MB)
+            stored = await self._fetch_result(config, provider, status.video_url, task.id)
+            poster = await store_poster(provider, self.runtime.result_client(config), storage, task, status.video_url)
         except VideoFetchError as e:
             if e.permanent:
                 await self._finished(await lifecycle.finish_failure(
@@ -345,36 +362,31 @@ class TaskPoller:
                 await self._provider_error(task, config, ProviderError("unreachable", str(e)))
             return
         except StorageError as e:
-            # The video exists and the user was charged for it: the task succeeds now with the
-            # relay's URL, and the copy into our storage is retried until it lands.
+            # The video exists and the user was charged for it: the task succeeds now, and the
+            # copy into our storage is retried until it lands.
             log.warning("google video task %s: storing the video failed (%s); the copy will be retried", task.id, e)
             await self._finished(await lifecycle.finish_success(task.id, owner, dict(
-                provider_status=status.raw_status, video_url=status.video_url, cloud_upload_status="pending",
-                next_poll_at=due_in(copy_retry_delay(0)), error_streak=1, poll_count=task.poll_count + 1,
-                **status.times(),
-            )))
+                found, cloud_upload_status="pending", next_poll_at=due_in(copy_retry_delay(0)), error_streak=1)))
             return
         finally:
             renewal.cancel()
         delivered = await lifecycle.finish_success(task.id, owner, dict(
-            provider_status=status.raw_status, video_url=status.video_url, poll_count=task.poll_count + 1, error_streak=0,
-            **stored_values(stored, storage), **status.times(),
-        ))
+            found, error_streak=0, poster_path=poster, **stored_values(stored, storage)))
         if delivered is None:  # lost the lease meanwhile; the new holder stores its own copy
             await self._discard(storage, stored.key)
         await self._finished(delivered)
 
     async def _retry_copy(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel) -> None:
-        """A delivered task whose copy into storage failed earlier: try again from the relay's URL."""
+        """A delivered task whose copy into storage failed earlier: try again from the provider."""
         owner = self.runtime.worker_id
         storage = self.runtime.storage(config)
         renewal = asyncio.create_task(self._keep_lease(task.id))
         try:
-            stored = await copy_video_from_url(self.runtime.result_client(config), task.video_url or "", storage, task.id,
-                                               config.max_video_mb * MB)
-        except VideoFetchError as e:
-            if e.permanent:
-                log.warning("google video task %s: the relay's video is gone (%s); no copy can be stored", task.id, e)
+            provider = self.runtime.provider(task.provider, config)
+            stored = await self._fetch_result(config, provider, task.result_ref or task.video_url or "", task.id)
+        except (VideoFetchError, UnknownProvider) as e:
+            if getattr(e, "permanent", True):
+                log.warning("google video task %s: the provider's video is gone (%s); no copy can be stored", task.id, e)
                 await self._finished(await lifecycle.record_copy(task.id, owner, dict(
                     cloud_upload_status="failed", fail_reason=f"The video could not be copied to storage: {e}")))
             else:

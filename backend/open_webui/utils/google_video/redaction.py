@@ -9,7 +9,8 @@ MAX_PROVIDER_TEXT = 300
 REDACTED = "[redacted]"
 MIN_SECRET_CHARS = 6  # shorter values would blank out ordinary words
 _CREDENTIAL_RE = re.compile(
-    r"(?i)(bearer\s+|api[-_ ]?key[\"'\s:=]+|x-goog-api-key[\"'\s:=]+|authorization[\"'\s:=]+(?!bearer))[^\s\"',;)}]+"
+    # A value of 8 characters or more: credentials are long, and Google's "API key not valid" stays readable.
+    r"(?i)(bearer\s+|api[-_ ]?key[\"'\s:=]+|x-goog-api-key[\"'\s:=]+|authorization[\"'\s:=]+(?!bearer))[^\s\"',;)}]{8,}"
 )
 
 

@@ -18,7 +18,7 @@ from open_webui.utils.google_video import settings
 from open_webui.utils.google_video.images import ImageWorkers
 from open_webui.utils.google_video.net_guard import GuardedNetworkBackend, guarded_client, test_allow_list_from_env
 from open_webui.utils.google_video.providers import PROVIDERS, provider_class
-from open_webui.utils.google_video.providers.base import ProviderContext, VideoProvider
+from open_webui.utils.google_video.providers.base import ProviderContext, VideoProvider, origin_of
 from open_webui.utils.google_video.storage import ObjectStorage, build_storage, storage_settings
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,10 @@ class GoogleVideoRuntime:
             connector=aiohttp.TCPConnector(limit=64, limit_per_host=64, keepalive_timeout=30), trust_env=False
         )
         allowed = test_allow_list_from_env()
-        # Result URLs may live on the relay's own (admin-trusted) host; anything else is checked.
-        self._relay_endpoint: set[tuple[str, int]] = set()
+        # Result URLs may live on a provider's own (admin-configured) host; anything else is checked.
+        self._provider_endpoints: set[tuple[str, int]] = set()
         self.result_http = guarded_client(
-            GuardedNetworkBackend(allowed, trusted=lambda: self._relay_endpoint), httpx.Timeout(30.0, read=60.0)
+            GuardedNetworkBackend(allowed, trusted=lambda: self._provider_endpoints), httpx.Timeout(30.0, read=60.0)
         )
         # Image URLs typed by users: nothing is trusted.
         self.user_fetch_http = guarded_client(GuardedNetworkBackend(allowed), httpx.Timeout(10.0))
@@ -72,9 +72,14 @@ class GoogleVideoRuntime:
         self.image_workers = ImageWorkers()  # Pillow work off the event loop
 
     def result_client(self, config: GoogleVideoConfigModel) -> httpx.AsyncClient:
-        """The guarded client for result URLs, trusting the relay that `config` names."""
-        relay = httpx.URL(config.base_url) if config.base_url else None
-        self._relay_endpoint = {(relay.host, relay.port or (443 if relay.scheme == "https" else 80))} if relay else set()
+        """The guarded client for result URLs, trusting the provider endpoints `config` names."""
+        endpoints = set()
+        for provider in PROVIDERS.values():
+            for url in provider.trusted_origins(config):
+                _, host, port = origin_of(url)
+                if host and port:
+                    endpoints.add((host, port))
+        self._provider_endpoints = endpoints
         return self.result_http
 
     def provider(self, name: str, config: GoogleVideoConfigModel) -> VideoProvider:

@@ -22,6 +22,7 @@ from open_webui.models.google_video import (
     GoogleVideoTasks,
     GoogleVideoUploadModel,
     GoogleVideoUploads,
+    TaskStatus,
     due_in,
     now,
 )
@@ -29,7 +30,7 @@ from open_webui.utils.google_video import catalog, credits, images, lifecycle, m
 from open_webui.utils.google_video.text_input import visible_text
 from open_webui.utils.google_video.db_retry import is_database_busy
 from open_webui.utils.google_video.providers import provider_class
-from open_webui.utils.google_video.providers.base import ProviderError, VideoJob
+from open_webui.utils.google_video.providers.base import ProviderError, SourceVideo, VideoJob
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
 from open_webui.utils.google_video.storage import StorageError
 
@@ -70,6 +71,7 @@ class SubmitRequest:
     negative_prompt: Optional[str] = None
     seed: Optional[int] = None
     generate_audio: Optional[bool] = None
+    person_generation: Optional[str] = None
     extra: dict = field(default_factory=dict)
     idempotency_key: Optional[str] = None
 
@@ -77,7 +79,8 @@ class SubmitRequest:
         """The unified parameters given, as kept on the task."""
         given = {"aspect_ratio": self.aspect_ratio, "duration_seconds": self.duration_seconds,
                  "resolution": self.resolution, "negative_prompt": self.negative_prompt, "seed": self.seed,
-                 "generate_audio": self.generate_audio, "extra": self.extra or None}
+                 "generate_audio": self.generate_audio, "person_generation": self.person_generation,
+                 "extra": self.extra or None}
         return {k: v for k, v in given.items() if v is not None}
 
 
@@ -96,9 +99,9 @@ def _check_configured(model: catalog.VideoModel, config: GoogleVideoConfigModel)
 
 def _check_model(req: SubmitRequest, config: GoogleVideoConfigModel) -> catalog.VideoModel:
     model_id = req.model or (config.default_text_model if req.task_type == "text_to_video" else config.default_image_model)
-    model = catalog.get_model(model_id)
+    model = config.model(model_id)
     if model is None:
-        raise SubmitError(400, f"Unknown model '{model_id}'. Choose one of: {', '.join(catalog.MODELS)}.")
+        raise SubmitError(400, f"Unknown model '{model_id}'. Choose one of: {', '.join(config.models())}.")
     if model_id in config.disabled_models:
         raise SubmitError(400, f"Model '{model_id}' is disabled by the administrator.")
     expected = "text" if req.task_type == "text_to_video" else "image"
@@ -133,6 +136,7 @@ def check_parameters(model: catalog.VideoModel, p, config: GoogleVideoConfigMode
     _one_of("aspect_ratio", p.aspect_ratio, model.aspect_ratios, model, "an aspect ratio")
     _one_of("duration_seconds", p.duration_seconds, model.durations, model, "a duration")
     _one_of("resolution", p.resolution, model.resolutions, model, "a resolution")
+    _one_of("person_generation", p.person_generation, model.person_generation, model, "a person generation policy")
     for name, value, supported, what in (("negative_prompt", p.negative_prompt, model.negative_prompt, "a negative prompt"),
                                          ("seed", p.seed, model.seed, "a seed"),
                                          ("generate_audio", p.generate_audio, model.audio, "an audio switch")):
@@ -144,7 +148,7 @@ def check_parameters(model: catalog.VideoModel, p, config: GoogleVideoConfigMode
                                f"(allowed: {', '.join(sorted(allowed)) or 'none'}).")
 
 
-_SLOT_ORDER = ("first_frame", "last_frame", "reference")
+_SLOT_ORDER = ("first_frame", "last_frame", "reference", "style_reference")
 
 
 def assign_slots(model: catalog.VideoModel, refs: list[str], roles: list[Optional[str]]) -> tuple[list[str], list[str]]:
@@ -290,10 +294,11 @@ def _replay(task: GoogleVideoTaskModel, req: SubmitRequest, model_id: str, promp
 
 
 async def reserve_task(
-    user_id: str, task_type: str, model_id: str, prompt: str, price: int, max_active: int, timeout_seconds: int,
+    user_id: str, task_type: str, model_id: str, provider: str, prompt: str, price: int, max_active: int, timeout_seconds: int,
     worker_id: str, *, enhance: bool = False, aspect_ratio: Optional[str] = None,
     input_images: Optional[list[str]] = None, idempotency_key: Optional[str] = None,
     request_fingerprint: Optional[str] = None, parameters: Optional[dict] = None,
+    operation: str = "generate", source_task_id: Optional[str] = None,
 ) -> str:
     """Charge `price` and insert the task (SUBMITTING, leased to this worker) in one transaction.
 
@@ -302,10 +307,10 @@ async def reserve_task(
     task_id = new_task_id()
     try:
         await lifecycle.create_reserved_task(
-            dict(id=task_id, user_id=user_id, task_type=task_type, model=model_id, provider=catalog.MODELS[model_id].provider,
+            dict(id=task_id, user_id=user_id, task_type=task_type, model=model_id, provider=provider,
                  prompt=prompt, enhance_prompt=enhance, aspect_ratio=aspect_ratio, input_images=input_images,
                  credits_cost=price, idempotency_key=idempotency_key, request_fingerprint=request_fingerprint,
-                 parameters=parameters),
+                 parameters=parameters, operation=operation, source_task_id=source_task_id),
             max_active, timeout_seconds, worker_id, SUBMIT_LEASE_SECONDS,
         )
         return task_id
@@ -335,9 +340,9 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
     config = await GoogleVideoConfigs.get()
     _check_enabled(config)
     model = _check_model(req, config)
+    check_parameters(model, req, config)  # the same answer as a quote, configured or not
     _check_configured(model, config)
     prompt = _check_prompt(req.prompt)
-    check_parameters(model, req, config)
     _check_image_count(model, len(req.images))
     image_refs, image_slots = assign_slots(model, req.images, req.image_roles)
     # Only a key's replays are compared; without one nothing needs the fingerprint.
@@ -359,7 +364,7 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
 
     try:
         task_id = await reserve_task(
-            user_id, req.task_type, model.id, prompt, price, config.max_concurrent_tasks, config.task_timeout_seconds,
+            user_id, req.task_type, model.id, model.provider, prompt, price, config.max_concurrent_tasks, config.task_timeout_seconds,
             runtime.worker_id, enhance=enhance, aspect_ratio=req.aspect_ratio,
             input_images=[images.UPLOAD_URL_PREFIX + p.upload_id for p in prepared] or None,
             idempotency_key=req.idempotency_key, request_fingerprint=fingerprint, parameters=req.parameters() or None,
@@ -383,28 +388,101 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
         await lifecycle.finish_failure(task_id, "The submission was interrupted before the relay answered.")
         raise
 
-    job = VideoJob(model=model.id, prompt=prompt, enhance_prompt=enhance, aspect_ratio=req.aspect_ratio,
+    job = VideoJob(model=model.provider_model, prompt=prompt, enhance_prompt=enhance, aspect_ratio=req.aspect_ratio,
                    images=[images.to_data_uri(p.data, p.mime_type) for p in prepared], image_slots=image_slots,
                    negative_prompt=req.negative_prompt, duration_seconds=req.duration_seconds, resolution=req.resolution,
-                   seed=req.seed, generate_audio=req.generate_audio, extra=dict(req.extra))
+                   seed=req.seed, generate_audio=req.generate_audio, person_generation=req.person_generation,
+                   extra=dict(req.extra))
+    return await _send(runtime, config, task_id, model, job, price)
+
+
+async def _send(runtime: GoogleVideoRuntime, config: GoogleVideoConfigModel, task_id: str, model: catalog.VideoModel,
+                job: VideoJob, price: int) -> GoogleVideoTaskModel:
+    """Hand a reserved task to its provider; any way out but acceptance refunds it."""
     try:
         external_id = await runtime.provider(model.provider, config).submit(job)
     except ProviderError as e:
         if e.kind == "auth":
             log.warning("google video provider %s rejected the configured credentials on submit", model.provider)
-        reason = f"The video service did not accept the task: {e.message}"
+        reason = f"The video service did not accept the task: {e.message.rstrip('.')}"
         await lifecycle.finish_failure(task_id, reason)
         # A retryable error (unreachable, busy, rate limited) may pass; a refusal will not.
         again = " You can try again in a moment." if e.retryable else ""
         raise SubmitError(502, f"{reason}. Your {price} credits were refunded.{again}")
     except BaseException:
-        # Cancelled or crashed mid-call: the relay may or may not have the task; refund now
+        # Cancelled or crashed mid-call: the provider may or may not have the task; refund now
         # rather than leaving the user charged until the submit lease runs out.
-        await lifecycle.finish_failure(task_id, "The submission was interrupted before the relay answered.")
+        await lifecycle.finish_failure(task_id, "The submission was interrupted before the video service answered.")
         raise
     task = await lifecycle.mark_submitted(task_id, external_id, due_in(min(FIRST_POLL_DELAY_SECONDS, config.poll_interval_seconds)))
-    if task is None:  # the submit lease expired while waiting for the relay
-        log.error("google video task %s was accepted by the relay as %s after its submit lease expired", task_id, external_id)
+    if task is None:  # the submit lease expired while waiting for the provider
+        log.error("google video task %s was accepted by %s as %s after its submit lease expired",
+                  task_id, model.provider, external_id)
         raise SubmitError(504, "The video service answered too late; the task was cancelled and your credits refunded.")
     await runtime.notify(task)
+    return task
+
+
+_OPERATION_WORDS = {"remix": "remixed", "extend": "extended"}
+
+
+async def derive_task(runtime: GoogleVideoRuntime, user_id: str, source_id: str, operation: str, prompt: str,
+                      idempotency_key: Optional[str] = None) -> GoogleVideoTaskModel:
+    """A remix or extension of one of the user's finished videos: a new task, linked to its source,
+    charged like its source's generation (the same model and parameters) and refunded the same ways."""
+    config = await GoogleVideoConfigs.get()
+    _check_enabled(config)
+    source = await GoogleVideoTasks.get(source_id)
+    if source is None or source.user_id != user_id:
+        raise SubmitError(404, "Task not found.")
+    model = config.model(source.model)
+    if model is None or operation not in model.operations:
+        raise SubmitError(422, f"Videos made with '{source.model}' cannot be {_OPERATION_WORDS[operation]}.")
+    if source.status != TaskStatus.SUCCESS or not source.external_task_id:
+        raise SubmitError(409, f"Only a finished video can be {_OPERATION_WORDS[operation]}.")
+    _check_configured(model, config)
+    prompt = _check_prompt(prompt)
+    fingerprint = hashlib.sha256(json.dumps([operation, source_id, prompt]).encode()).hexdigest()
+    if idempotency_key:
+        previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, idempotency_key)
+        if previous is not None:
+            return _same_or_conflict(previous, fingerprint)
+    try:
+        await rate_limit.admit(user_id, "submit", config.submits_per_minute)
+    except rate_limit.RateLimited as e:
+        raise SubmitError(429, f"{e} Nothing was charged.", retry_after=e.retry_after)
+    await _check_moderation(user_id, prompt, model.id, config)
+    parameters = source.parameters or {}
+    price = pricing.quote(config, model, parameters.get("duration_seconds"), parameters.get("resolution")).price
+    try:
+        task_id = await reserve_task(
+            user_id, source.task_type, model.id, model.provider, prompt, price, config.max_concurrent_tasks,
+            config.task_timeout_seconds, runtime.worker_id, aspect_ratio=source.aspect_ratio,
+            idempotency_key=idempotency_key, request_fingerprint=fingerprint,
+            parameters={k: v for k, v in parameters.items() if k in ("duration_seconds", "resolution")} or None,
+            operation=operation, source_task_id=source.id,
+        )
+    except IntegrityError:
+        previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, idempotency_key or "")
+        if previous is None:
+            raise
+        return _same_or_conflict(previous, fingerprint)
+    storage = runtime.storage(config, source.storage_backend)
+
+    async def load_source() -> bytes:
+        if not source.video_path:
+            raise ProviderError("rejected", "the source video is no longer stored")
+        try:
+            return await storage.get_bytes(source.video_path)
+        except StorageError:
+            raise ProviderError("unreachable", "the source video could not be read from storage")
+
+    job = VideoJob(model=model.provider_model, prompt=prompt, operation=operation,
+                   source=SourceVideo(source.external_task_id, source.result_ref, load_source))
+    return await _send(runtime, config, task_id, model, job, price)
+
+
+def _same_or_conflict(task: GoogleVideoTaskModel, fingerprint: str) -> GoogleVideoTaskModel:
+    if task.request_fingerprint != fingerprint:
+        raise SubmitError(409, "This idempotency key was already used for a different request.")
     return task

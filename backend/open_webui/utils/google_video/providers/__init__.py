@@ -7,9 +7,12 @@ one entry below; the catalogue, submit, the poller and cancel find it through th
 from open_webui.utils.google_video import settings
 from open_webui.utils.google_video.providers.base import VideoProvider
 from open_webui.utils.google_video.providers.fake import FakeProvider
+from open_webui.utils.google_video.providers.gemini import GeminiProvider
+from open_webui.utils.google_video.providers.openai_videos import OpenAIVideosProvider
 from open_webui.utils.google_video.providers.relay import RelayProvider
+from open_webui.utils.google_video.providers.vertex import VertexProvider
 
-_REGISTERED: tuple[type[VideoProvider], ...] = (RelayProvider,)
+_REGISTERED: tuple[type[VideoProvider], ...] = (RelayProvider, GeminiProvider, VertexProvider, OpenAIVideosProvider)
 if settings.FAKE_PROVIDER:  # test servers only
     _REGISTERED += (FakeProvider,)
 

@@ -9,6 +9,7 @@ to credits.
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Awaitable, Callable, ClassVar, Literal, Optional
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -51,7 +52,29 @@ class VideoJob:
     resolution: Optional[str] = None
     seed: Optional[int] = None
     generate_audio: Optional[bool] = None
+    person_generation: Optional[str] = None
     extra: dict = field(default_factory=dict)  # provider-specific keys the admin allowed
+    operation: Literal["generate", "remix", "extend"] = "generate"
+    source: Optional["SourceVideo"] = None  # for remix and extend: the finished video it continues
+
+
+@dataclass(frozen=True)
+class SourceVideo:
+    """A finished video a remix or an extension starts from."""
+
+    external_task_id: str  # the provider's id of the task that made it
+    result_ref: Optional[str]  # the provider's reference to the file (a file URI, gs:// URI, ...)
+    load: Callable[[], Awaitable[bytes]]  # our stored copy, for providers that need the bytes
+
+
+@dataclass(frozen=True)
+class ResultSource:
+    """How to fetch a finished video: a URL with the headers it needs (sent to that URL's origin
+    only, never stored), or the bytes themselves when the provider answered with them."""
+
+    url: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    data: Optional[bytes] = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +82,7 @@ class ProviderStatus:
     status: Optional[TaskStatus]  # None: the provider's word says nothing new (keep what we knew)
     raw_status: str  # the provider's own word, kept on the task for diagnosis
     progress: Optional[int] = None  # 0-100 when the provider reports it
-    video_url: Optional[str] = None
+    video_url: Optional[str] = None  # the provider's reference to the result (result_source() fetches it)
     fail_reason: str = ""
     content_refused: bool = False  # the provider refused the content (safety filters)
     submit_time: Optional[int] = None  # the provider's clock, epoch seconds
@@ -89,6 +112,11 @@ class Setting:
     name: str
     label: str
     secret: bool = False
+    required: bool = True
+    default: str = ""  # used when the admin leaves it empty
+    choices: tuple[str, ...] = ()
+    multiline: bool = False  # e.g. a service-account JSON key
+    help: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +135,8 @@ class VideoProvider(ABC):
     settings: ClassVar[tuple[Setting, ...]] = ()
     models: ClassVar[tuple[VideoModel, ...]] = ()
     can_cancel: ClassVar[bool] = False
+    # Whether the result URL works in a browser as it is (a relay's public URL) or needs the key.
+    public_results: ClassVar[bool] = False
     # Why a running task cannot be cancelled here, in a sentence for the user.
     cannot_cancel_reason: ClassVar[str] = "This video service cannot stop a generation once it has started."
 
@@ -125,13 +155,19 @@ class VideoProvider(ABC):
 
     @classmethod
     def setting_values(cls, config: "GoogleVideoConfigModel") -> dict[str, str]:
-        """This provider's settings from the module config (secrets decrypted)."""
-        return config.provider_settings.get(cls.name, {})
+        """This provider's settings from the module config (secrets decrypted, defaults filled in)."""
+        saved = config.provider_settings.get(cls.name, {})
+        return {s.name: saved.get(s.name) or s.default for s in cls.settings}
 
     @classmethod
     def configured(cls, config: "GoogleVideoConfigModel") -> bool:
         values = cls.setting_values(config)
-        return all(values.get(s.name) for s in cls.settings)
+        return all(values.get(s.name) for s in cls.settings if s.required)
+
+    @classmethod
+    def trusted_origins(cls, config: "GoogleVideoConfigModel") -> list[str]:
+        """The admin-configured endpoints result downloads may reach without the address check."""
+        return []
 
     @classmethod
     def secret_values(cls, config: "GoogleVideoConfigModel") -> list[str]:
@@ -141,6 +177,31 @@ class VideoProvider(ABC):
     async def cancel(self, external_task_id: str) -> None:
         raise ProviderError("unsupported", self.cannot_cancel_reason)
 
+    async def result_source(self, ref: str) -> ResultSource:
+        """Where the finished video `ref` (a ProviderStatus.video_url) is fetched from."""
+        return ResultSource(url=ref)
+
+    async def poster_source(self, external_task_id: str, ref: str) -> Optional[ResultSource]:
+        """A still image of the result, for providers that make one."""
+        return None
+
     @abstractmethod
     async def probe(self) -> ProbeResult:
         """Check reachability and credentials without creating a billable task."""
+
+
+def origin_of(url: str) -> tuple[str, str, Optional[int]]:
+    """(scheme, host, port) with default ports filled in: a key goes only to its own origin."""
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+def probe_result(error: Optional[ProviderError], ok_message: str, ok_statuses: tuple[int, ...] = (404,)) -> ProbeResult:
+    """A probe asks for something that cannot exist: "not found" proves the credentials work."""
+    if error is None or (error.kind in ("not_found", "rejected") and error.http_status in ok_statuses):
+        return ProbeResult(True, "ok", ok_message)
+    if error.kind == "auth":
+        return ProbeResult(False, "auth", error.message)
+    if error.kind in ("unreachable", "timeout"):
+        return ProbeResult(False, "unreachable", error.message)
+    return ProbeResult(False, "error", error.message)

@@ -47,6 +47,7 @@ class FakeProvider(VideoProvider):
     name = "fake"
     label = "Fake (tests)"
     can_cancel = True
+    public_results = True
     settings = (Setting("token", "token", secret=True),)  # unused: it shows a provider's secret setting at work
     # Every unified parameter, so tests can see each one accepted and passed on.
     models = (

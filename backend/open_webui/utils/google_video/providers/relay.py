@@ -141,6 +141,7 @@ class RelayProvider(VideoProvider):
 
     name = "relay"
     label = "Veo relay"
+    public_results = True
     cannot_cancel_reason = ("The relay has no way to stop a generation once it has started; "
                             "the task runs to the end (a failure is refunded).")
 
@@ -175,6 +176,10 @@ class RelayProvider(VideoProvider):
         # The first provider keeps its settings in the config table's own columns (older clients
         # and the seed's form send them as top-level base_url / api_key).
         return {"base_url": config.base_url, "api_key": config.api_key}
+
+    @classmethod
+    def trusted_origins(cls, config: "GoogleVideoConfigModel") -> list[str]:
+        return [config.base_url] if config.base_url else []
 
     @classmethod
     def build(cls, config: "GoogleVideoConfigModel", context: ProviderContext) -> "RelayProvider":

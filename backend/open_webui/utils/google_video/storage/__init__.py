@@ -9,7 +9,7 @@ from open_webui.utils.google_video.storage.base import (
     StorageError,
     content_type_of,
 )
-from open_webui.utils.google_video.storage.copy import StoredVideo, VideoFetchError, copy_video_from_url
+from open_webui.utils.google_video.storage.copy import StoredVideo, VideoFetchError, copy_video
 from open_webui.utils.google_video.storage.local import LocalStorage
 
 BACKENDS = ("local", "cos", "s3")
@@ -39,5 +39,5 @@ def storage_settings(kind: str, config) -> tuple:
 
 __all__ = [
     "BACKENDS", "VIDEO_MEDIA_TYPES", "LocalStorage", "ObjectStorage", "StorageError", "StoredVideo", "VideoFetchError",
-    "build_storage", "content_type_of", "copy_video_from_url", "storage_settings",
+    "build_storage", "content_type_of", "copy_video", "storage_settings",
 ]

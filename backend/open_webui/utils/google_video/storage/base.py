@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Optional
 
-_KEY_RE = re.compile(r"^(videos|uploads)/[A-Za-z0-9_-]{1,80}\.(mp4|webm|png|jpg|webp)$")
+_KEY_RE = re.compile(r"^(videos|uploads|posters)/[A-Za-z0-9_-]{1,80}\.(mp4|webm|png|jpg|webp)$")
 CONTENT_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 VIDEO_MEDIA_TYPES = {k: v for k, v in CONTENT_TYPES.items() if v.startswith("video/")}
 

@@ -1,16 +1,18 @@
-"""Copy a finished video from the relay's URL into storage as it streams: the container is
+"""Copy a finished video from the provider into storage as it streams: the container is
 checked by its magic bytes, the size is capped, the SHA-256 and the MP4 duration are computed
 on the way, and at most two parts (one being uploaded, one filling) are in memory."""
 
 import asyncio
 import hashlib
 import uuid
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Optional
+from typing import AsyncIterator, Optional
 
 import httpx
 
-from open_webui.utils.google_video.net_guard import BlockedAddressError, check_url_form
+from open_webui.utils.google_video.net_guard import MAX_REDIRECTS, BlockedAddressError, check_url_form
+from open_webui.utils.google_video.providers.base import ResultSource, origin_of
 from open_webui.utils.google_video.storage.base import ObjectStorage, UploadWriter
 from open_webui.utils.google_video.video_file import MoovCatcher, sniff_container
 
@@ -37,8 +39,9 @@ class StoredVideo:
     sha256: str
 
 
-async def copy_video_from_url(
-    http: httpx.AsyncClient, url: str, storage: ObjectStorage, task_id: str, max_bytes: int = DEFAULT_MAX_VIDEO_BYTES
+async def copy_video(
+    http: httpx.AsyncClient, source: ResultSource, storage: ObjectStorage, task_id: str,
+    max_bytes: int = DEFAULT_MAX_VIDEO_BYTES,
 ) -> StoredVideo:
     """Raises VideoFetchError for source problems and StorageError for destination problems.
 
@@ -46,38 +49,15 @@ async def copy_video_from_url(
     the copy another worker delivered.
     """
     stem = f"videos/{task_id}-{uuid.uuid4().hex[:8]}"
-    writer: Optional[UploadWriter] = None
-    uploading: Optional[asyncio.Task] = None
+    if source.data is not None:
+        return await _store_chunks(_chunks_of(source.data), storage, stem, max_bytes)
     try:
-        check_url_form(url)
-        async with http.stream("GET", url) as resp:
+        async with open_source(http, source) as resp:
             if 400 <= resp.status_code < 500 and resp.status_code != 429:
                 raise VideoFetchError(f"video URL answered HTTP {resp.status_code}", permanent=True)
             if resp.status_code != 200:
                 raise VideoFetchError(f"video URL answered HTTP {resp.status_code}", permanent=False)
-            digest, moov = hashlib.sha256(), MoovCatcher()
-            buffer, size, container = bytearray(), 0, None
-            async for chunk in resp.aiter_bytes(_READ_CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise VideoFetchError(f"video is larger than the {max_bytes // (1024 * 1024)} MB limit", permanent=True)
-                digest.update(chunk)
-                moov.feed(chunk)
-                buffer += chunk
-                if container is None and len(buffer) >= _SNIFF_BYTES:
-                    container = _container_of(bytes(buffer[:_SNIFF_BYTES]))
-                    writer = await storage.start_upload(f"{stem}.{container}")
-                if writer is not None and len(buffer) >= PART_BYTES:
-                    if uploading is not None:
-                        await uploading  # back-pressure: at most one part uploading while the next fills
-                    uploading = asyncio.create_task(writer.write_part(bytes(buffer)))
-                    buffer = bytearray()
-            if container is None:
-                _container_of(bytes(buffer))  # raises: empty or too short to be a video
-            if uploading is not None:
-                await uploading
-            await writer.complete(bytes(buffer))
-            writer = None
+            return await _store_chunks(resp.aiter_bytes(_READ_CHUNK), storage, stem, max_bytes)
     except BlockedAddressError as e:
         raise VideoFetchError(f"the video URL is not allowed: {e}", permanent=True)
     except httpx.TooManyRedirects:
@@ -86,6 +66,59 @@ async def copy_video_from_url(
         raise VideoFetchError("the video URL is malformed", permanent=True)
     except httpx.HTTPError as e:
         raise VideoFetchError(f"video download failed: {type(e).__name__}", permanent=False)
+
+
+@asynccontextmanager
+async def open_source(http: httpx.AsyncClient, source: ResultSource) -> AsyncIterator[httpx.Response]:
+    """The response for `source` after its redirects (each hop through the client's address
+    guard); the source's headers (a key) go to its own origin only, never to a redirect target."""
+    url, headers = check_url_form(source.url), dict(source.headers)
+    for _ in range(MAX_REDIRECTS + 1):
+        async with http.stream("GET", url, headers=headers, follow_redirects=False) as resp:
+            if not resp.is_redirect:
+                yield resp
+                return
+            target = str(resp.url.join(resp.headers["location"]))
+        if origin_of(target) != origin_of(url):
+            headers = {}
+        url = check_url_form(target)
+    raise httpx.TooManyRedirects("too many redirects")
+
+
+async def _chunks_of(data: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(data), _READ_CHUNK):
+        yield data[start:start + _READ_CHUNK]
+
+
+async def _store_chunks(chunks: AsyncIterator[bytes], storage: ObjectStorage, stem: str, max_bytes: int) -> StoredVideo:
+    """Streams `chunks` into storage: the container sniffed from the first bytes, the size capped,
+    the SHA-256 and MP4 duration computed on the way, at most two parts in memory."""
+    writer: Optional[UploadWriter] = None
+    uploading: Optional[asyncio.Task] = None
+    digest, moov = hashlib.sha256(), MoovCatcher()
+    buffer, size, container = bytearray(), 0, None
+    try:
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > max_bytes:
+                raise VideoFetchError(f"video is larger than the {max_bytes // (1024 * 1024)} MB limit", permanent=True)
+            digest.update(chunk)
+            moov.feed(chunk)
+            buffer += chunk
+            if container is None and len(buffer) >= _SNIFF_BYTES:
+                container = _container_of(bytes(buffer[:_SNIFF_BYTES]))
+                writer = await storage.start_upload(f"{stem}.{container}")
+            if writer is not None and len(buffer) >= PART_BYTES:
+                if uploading is not None:
+                    await uploading  # back-pressure: at most one part uploading while the next fills
+                uploading = asyncio.create_task(writer.write_part(bytes(buffer)))
+                buffer = bytearray()
+        if container is None:
+            _container_of(bytes(buffer))  # raises: empty or too short to be a video
+        if uploading is not None:
+            await uploading
+        await writer.complete(bytes(buffer))
+        writer = None
     finally:
         if uploading is not None and not uploading.done():
             uploading.cancel()
@@ -100,6 +133,6 @@ async def copy_video_from_url(
 def _container_of(head: bytes) -> str:
     container = sniff_container(head)
     if container is None:
-        raise VideoFetchError("the relay's file is empty or not an MP4, MOV or WebM video", permanent=True)
+        raise VideoFetchError("the provider's file is empty or not an MP4, MOV or WebM video", permanent=True)
     return container
 
