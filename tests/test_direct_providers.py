@@ -342,8 +342,10 @@ def test_admins_add_and_replace_models_with_capabilities_and_prices(direct, admi
                       ({**lite, "default_duration": 5}, "default_duration")):
         r = admin.request("POST", "/config", json={"custom_models": [bad]})
         assert r.status_code == 422 and says in r.text, r.text
-    # A price for a model that only an entry declared goes with the entry.
-    r = admin.request("POST", "/config", json={"custom_models": []})
-    assert r.status_code == 422 and "gemini/veo-3.1-lite" in r.text
-    configure(admin, sim.url, None, custom_models=[], model_pricing={})
+    # Removing an entry removes its prices and switches too (a declared model keeps its own).
+    admin.ok("POST", "/config", json={"model_credits_config": {"gemini/veo-3.1-lite": 31, GEMINI_TEXT: 99},
+                                      "disabled_models": ["gemini/veo-3.1-lite"]})
+    saved = admin.ok("POST", "/config", json={"custom_models": []})["config"]
+    assert "gemini/veo-3.1-lite" not in saved["model_pricing"] and saved["disabled_models"] == []
+    assert saved["model_credits_config"][GEMINI_TEXT] == 99 and "gemini/veo-3.1-lite" not in saved["model_credits_config"]
     assert "gemini/veo-3.1-lite" not in {m["id"] for m in direct.ok("GET", "/models")["models"]}

@@ -88,3 +88,13 @@ def test_openai_video_object_and_sizes():
 def test_origins_compare_with_default_ports():
     assert origin_of("https://a.example/x") == origin_of("https://A.example:443/y")
     assert origin_of("http://localhost:9101/a") != origin_of("http://127.0.0.1:9101/a")
+
+
+def test_a_secret_hidden_by_json_escapes_is_scrubbed_after_decoding():
+    key = "AIzaSyExampleKey0123456789"
+    escaped = "\\u0041" + key[1:]  # JSON for the same text: redacting the raw answer cannot see it
+    raw = '{"error": {"code": 400, "status": "INVALID_ARGUMENT", "message": "bad key ' + escaped + '"}}'
+    google = veo_wire.error_for("the Gemini API", Answer(400, "", raw, {}, (key,)))
+    openai = openai_videos.error_for(Answer(400, "", raw.replace('"status"', '"type"'), {}, (key,)))
+    for error in (google, openai):
+        assert key not in error.message and "[redacted]" in error.message

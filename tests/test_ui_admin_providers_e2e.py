@@ -1,7 +1,7 @@
 """End-to-end tests of the admin page's provider sections and price extras: a real Chromium drives the
 built page (see test_ui_e2e.py, whose fixtures these tests reuse) against the session's servers.
 
-- On the main server (the relay only): the relay's section with its state, models and connection
+- On the main server (the relay configured): the relay's section with its state, models and connection
   test, and a per-second price saved in the page that GET /config returns and POST /quote charges.
 - On the server with the fake provider: a section generated from the provider's declared settings,
   its own connection test (posting {provider, settings}), its secret removed and set again, and a
@@ -52,8 +52,8 @@ def test_relay_section_and_per_second_price(open_ui, configured, restore_config,
     grant(configured, user.id, 1000)
     page = open_admin(open_ui, configured)
 
-    # The main server has one provider: the relay, configured by the baseline, with its models.
-    expect(page.get_by_test_id("provider-section")).to_have_count(1)
+    # One section per registered provider; the relay is configured by the baseline, with its models.
+    expect(page.get_by_test_id("provider-section")).to_have_count(4)
     relay = provider_section(page, "Veo relay")
     expect(relay).to_have_attribute("data-provider", "relay")
     expect(relay.get_by_test_id("provider-configured")).to_have_attribute("data-configured", "true")
@@ -106,7 +106,7 @@ def test_provider_sections_from_declared_settings(open_ui, fake_ui_url, fake_ser
 
     # One section per registered provider, each with its state and models.
     sections = page.get_by_test_id("provider-section")
-    expect(sections).to_have_count(2)
+    expect(sections).to_have_count(5)  # relay, gemini, vertex, openai, fake
     relay = provider_section(page, "Veo relay")
     fake = provider_section(page, "Fake (tests)")
     expect(fake.get_by_test_id("provider-configured")).to_have_attribute("data-configured", "true")

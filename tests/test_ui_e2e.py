@@ -202,8 +202,9 @@ def test_admin_configures_and_grants_credits(open_ui, configured, user, restore_
 
     # The stored key is never shown, only its last four characters.
     expect(page.get_by_test_id("api-key-status")).to_contain_text(configured_key_last4(page))
-    page.get_by_role("button", name="Test connection").click()
-    expect(page.get_by_test_id("connection-result")).to_contain_text("ok", ignore_case=True)
+    relay = page.get_by_role("region", name="Veo relay", exact=True)
+    relay.get_by_role("button", name="Test connection").click()
+    expect(relay.get_by_test_id("connection-result")).to_contain_text("ok", ignore_case=True)
 
     price = page.get_by_label("Price of veo3-fast", exact=True)
     price.fill("77")

@@ -1,4 +1,4 @@
-"""python -m relay_simulator --wire relay|gemini|openai --port 9100 --api-key KEY
+"""python -m relay_simulator --wire relay|gemini|openai|chat --port 9100 --api-key KEY
 python -m relay_simulator --wire vertex --port 9103 --service-account sa.json
 
 Binds 127.0.0.1 only. One process speaks one provider's wire format."""
@@ -22,6 +22,10 @@ def build_app(args):
         from relay_simulator.openai_app import create_openai_app
 
         return create_openai_app(args.api_key)
+    if args.wire == "chat":
+        from relay_simulator.chat_app import create_chat_app
+
+        return create_chat_app(args.api_key)
     from relay_simulator.app import create_app
 
     return create_app(args.api_key)
@@ -29,7 +33,7 @@ def build_app(args):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Video provider simulator")
-    parser.add_argument("--wire", choices=("relay", "gemini", "vertex", "openai"), default="relay")
+    parser.add_argument("--wire", choices=("relay", "gemini", "vertex", "openai", "chat"), default="relay")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9100)
     parser.add_argument("--api-key", help="the key callers must send (relay, gemini, openai)")

@@ -96,7 +96,8 @@ def _settings_view(provider, config: GoogleVideoConfigModel) -> dict:
         value = values.get(setting.name, "")
         if setting.secret:
             view[f"{setting.name}_set"] = bool(value)
-            view[f"{setting.name}_last4"] = value[-4:] if len(value) >= 8 else ""
+            # The end of a key file is JSON punctuation, not a way to recognise it.
+            view[f"{setting.name}_last4"] = value[-4:] if len(value) >= 8 and not setting.multiline else ""
         else:
             view[setting.name] = value
     return view

@@ -204,7 +204,66 @@ const zh: Record<string, string> = {
 	'Extra price of {{model}} at {{resolution}}': '{{model}} 在 {{resolution}} 下的加价',
 	'A generation costs the price, plus the price per second × the length of the video (the chosen one, else the model default), plus the extra of the chosen resolution. Whole credits only.':
 		'一次生成的费用 = 价格 + 每秒价格 × 视频时长（所选时长，未选则为模型默认时长）+ 所选分辨率的加价。仅限整数积分。',
-	'Prices must be whole numbers of credits, 0 or more: {{what}}': '价格必须是 0 或以上的整数积分：{{what}}'
+	'Prices must be whole numbers of credits, 0 or more: {{what}}': '价格必须是 0 或以上的整数积分：{{what}}',
+	// Providers (GET /providers labels; the studio groups its models by them)
+	'Google Veo (Gemini API)': 'Google Veo（Gemini API）',
+	'Google Veo (Vertex AI)': 'Google Veo（Vertex AI）',
+	'OpenAI-compatible videos': 'OpenAI 兼容视频接口',
+	'Fake (tests)': '模拟服务（测试用）',
+	// Studio: people in the video, image roles
+	'People in the video': '人物生成',
+	'No people': '不生成人物',
+	'Adults only': '仅限成年人',
+	'People of any age': '允许任何年龄的人物',
+	'reference elements (components), or one style image': '参考元素（组件），或一张风格图片',
+	'reference image': '参考图片',
+	'style image': '风格图片',
+	'Role of image {{n}}': '第 {{n}} 张图片的用途',
+	'{{model}} takes at most {{max}} image(s) as {{role}}.': '{{model}} 最多接受 {{max}} 张{{role}}。',
+	'A style image cannot be combined with other images; use one or the other.': '风格图片不能与其他图片同时使用，请二选一。',
+	// Remix and extend
+	Remix: '重混',
+	Extend: '延长',
+	'Remix of': '重混自',
+	'Extension of': '延长自',
+	'What should change?': '想要改变什么？',
+	'What should happen next?': '接下来发生什么？',
+	'e.g. make it night, with falling snow': '例如：改成夜晚，并下着雪',
+	'e.g. the camera pulls back to show the whole city': '例如：镜头拉远，展现整座城市',
+	'Remix for {{price}} credits': '重混（{{price}} 积分）',
+	'Extend for {{price}} credits': '延长（{{price}} 积分）',
+	'This costs {{price}} credits but your balance is {{balance}}.': '需要 {{price}} 积分，你的余额为 {{balance}}。',
+	Cancel: '取消',
+	// Admin: provider settings as each provider declares them
+	optional: '可选',
+	'Default ({{value}})': '默认（{{value}}）',
+	token: '令牌',
+	'service-account key (JSON)': '服务账号密钥（JSON）',
+	location: '区域',
+	project: '项目',
+	'API endpoint': 'API 端点',
+	'result bucket (gs://…)': '结果存储桶（gs://…）',
+	'Cloud Storage endpoint': 'Cloud Storage 端点',
+	'auth header': '认证请求头',
+	'api-version': 'api-version',
+	'A paid-tier Gemini API key (Veo is not on the free tier).': '付费层级的 Gemini API 密钥（免费层级不提供 Veo）。',
+	'Leave empty for Google; set it for a proxy that speaks the Gemini API.': '留空则使用 Google 官方地址；使用兼容 Gemini API 的代理时填写。',
+	'The key file of a service account with the Vertex AI User role.': '具有 Vertex AI User 角色的服务账号的密钥文件。',
+	"Leave empty to use the key's project_id.": '留空则使用密钥中的 project_id。',
+	'Leave empty for https://{location}-aiplatform.googleapis.com.': '留空则使用 https://{location}-aiplatform.googleapis.com。',
+	'Leave empty to receive results inline; set a gs:// prefix to have them written there.':
+		'留空则直接在响应中返回结果；填写 gs:// 前缀则将结果写入该位置。',
+	'Up to /v1, e.g. https://RESOURCE.openai.azure.com/openai/v1 for Azure AI Foundry.':
+		'填写到 /v1 为止，例如 Azure AI Foundry 为 https://RESOURCE.openai.azure.com/openai/v1。',
+	"bearer: Authorization: Bearer KEY; api-key: Azure's api-key header.": 'bearer：Authorization: Bearer KEY；api-key：Azure 的 api-key 请求头。',
+	'Sent as ?api-version= when set (Azure).': '填写后以 ?api-version= 发送（Azure）。',
+	// Admin: custom models
+	'Custom models (JSON)': '自定义模型（JSON）',
+	'A list of your own model entries: a model of a registered provider, with what it accepts. An entry with the id of a listed model replaces that model. Fields: id, provider, name, kind (text or image), default_price, and optionally wire_id, max_images, image_role, aspect_ratios, durations, default_duration, resolutions, negative_prompt, seed, audio, person_generation, operations.':
+		'你自己的模型条目列表：某个已注册服务提供方的模型及其接受的参数。与已列出模型 id 相同的条目会替换该模型。字段：id、provider、name、kind（text 或 image）、default_price，以及可选的 wire_id、max_images、image_role、aspect_ratios、durations、default_duration、resolutions、negative_prompt、seed、audio、person_generation、operations。',
+	'Custom models: invalid JSON: {{error}}': '自定义模型：JSON 无效：{{error}}',
+	'Custom models must be a JSON list ([...]) of model entries.': '自定义模型必须是由模型条目组成的 JSON 列表（[...]）。',
+	'Custom models: entry {{n}} is not an object.': '自定义模型：第 {{n}} 个条目不是对象。'
 };
 
 export default zh;

@@ -211,7 +211,7 @@ class ConfigFields(ModuleForm):
                     raise ValueError(f"provider_settings: {provider}.{setting.name} is too long")
                 if setting.choices and value.strip() and value.strip() not in setting.choices:
                     raise ValueError(f"provider_settings: {provider}.{setting.name} must be one of {', '.join(setting.choices)}")
-                if setting.name.endswith("url") and value.strip():
+                if setting.name.endswith(("url", "endpoint")) and value.strip():
                     clean_base_url(value)
         return {p: {k: value.strip() for k, value in values.items()} for p, values in v.items()}
 
@@ -282,6 +282,18 @@ def config_changes(stored: dict[str, Any], form: ConfigFields, secret_fields: tu
         sent["task_timeout_seconds"] = -(-form.task_timeout // 1000)
     kept = {k: v for k, v in stored.items()
             if k in ConfigForm.model_fields and k not in secret_fields and k != "provider_settings"}
+    if "custom_models" in sent:
+        # Prices and switches of models an entry no longer declares go with the entry.
+        known = catalog.models(sent["custom_models"])
+        for field in ("model_credits_config", "model_pricing"):
+            if field in sent or field in kept:
+                source = sent if field in sent else kept
+                pruned = {m: v for m, v in source[field].items() if m in known}
+                if pruned != source[field]:
+                    sent[field] = pruned
+        source = sent if "disabled_models" in sent else kept
+        if any(m not in known for m in source.get("disabled_models", [])):
+            sent["disabled_models"] = [m for m in source["disabled_models"] if m in known]
     try:
         complete = ConfigForm.model_validate({**kept, **sent})
     except ValidationError as e:

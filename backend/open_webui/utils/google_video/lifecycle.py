@@ -225,7 +225,7 @@ async def mark_expired(task_id: str, video_path: str) -> bool:
     async with get_async_db() as db:
         task = await _update_task(
             db, [GoogleVideoTask.id == task_id, GoogleVideoTask.video_path == video_path],
-            dict(video_path=None, cloud_video_url=None, cloud_upload_status="expired"),
+            dict(video_path=None, poster_path=None, cloud_video_url=None, cloud_upload_status="expired"),
         )
         await db.commit()
         return task is not None

@@ -338,8 +338,8 @@ class TaskPoller:
             source = await provider.result_source(ref)
         except ProviderError as e:
             raise VideoFetchError(e.message, permanent=not e.retryable and e.kind != "auth")
-        return await copy_video(self.runtime.result_client(config), source, self.runtime.storage(config), task_id,
-                                config.max_video_mb * MB)
+        return await copy_video(self.runtime.result_client(config, provider.name), source, self.runtime.storage(config),
+                                task_id, config.max_video_mb * MB)
 
     async def _deliver(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, provider: VideoProvider,
                        status: ProviderStatus) -> None:
@@ -353,7 +353,8 @@ class TaskPoller:
         renewal = asyncio.create_task(self._keep_lease(task.id))
         try:
             stored = await self._fetch_result(config, provider, status.video_url, task.id)
-            poster = await store_poster(provider, self.runtime.result_client(config), storage, task, status.video_url)
+            poster = await store_poster(provider, self.runtime.result_client(config, provider.name), storage, task,
+                                        status.video_url)
         except VideoFetchError as e:
             if e.permanent:
                 await self._finished(await lifecycle.finish_failure(
@@ -362,8 +363,13 @@ class TaskPoller:
                 await self._provider_error(task, config, ProviderError("unreachable", str(e)))
             return
         except StorageError as e:
-            # The video exists and the user was charged for it: the task succeeds now, and the
-            # copy into our storage is retried until it lands.
+            if not provider.public_results:
+                # Nothing the user could open meanwhile: the task stays unfinished (and refundable at
+                # its deadline) while delivery is retried like an unreachable provider.
+                await self._provider_error(task, config, ProviderError("unreachable", f"storing the video failed: {e}"))
+                return
+            # The video exists and the user was charged for it: the task succeeds now with the
+            # provider's public URL, and the copy into our storage is retried until it lands.
             log.warning("google video task %s: storing the video failed (%s); the copy will be retried", task.id, e)
             await self._finished(await lifecycle.finish_success(task.id, owner, dict(
                 found, cloud_upload_status="pending", next_poll_at=due_in(copy_retry_delay(0)), error_streak=1)))
@@ -373,7 +379,8 @@ class TaskPoller:
         delivered = await lifecycle.finish_success(task.id, owner, dict(
             found, error_streak=0, poster_path=poster, **stored_values(stored, storage)))
         if delivered is None:  # lost the lease meanwhile; the new holder stores its own copy
-            await self._discard(storage, stored.key)
+            for key in filter(None, (stored.key, poster)):
+                await self._discard(storage, key)
         await self._finished(delivered)
 
     async def _retry_copy(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel) -> None:
@@ -423,7 +430,9 @@ class TaskPoller:
         removed = 0
         for task in await lifecycle.expired_videos(now() - config.retention_days * 86400, RETENTION_BATCH):
             try:
-                await self.runtime.storage(config, task.storage_backend or "local").delete(task.video_path)
+                storage = self.runtime.storage(config, task.storage_backend or "local")
+                for key in filter(None, (task.video_path, task.poster_path)):
+                    await storage.delete(key)
             except StorageError:
                 continue  # the next sweep tries again
             if await lifecycle.mark_expired(task.id, task.video_path):

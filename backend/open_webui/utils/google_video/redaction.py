@@ -3,7 +3,7 @@ ledger, and logged: scrub every configured secret and anything that looks like a
 it first, and keep it short."""
 
 import re
-from typing import Iterable
+from typing import Any, Iterable
 
 MAX_PROVIDER_TEXT = 300
 REDACTED = "[redacted]"
@@ -24,3 +24,19 @@ def provider_text(text: str, secrets: Iterable[str] = (), limit: int = MAX_PROVI
     """Redacted, on one line, at most `limit` characters."""
     text = " ".join(redact(text, secrets).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Longer strings are payload (a base64 video), not text a person reads: left as they are.
+_MAX_SCRUBBED_STRING = 64 * 1024
+
+
+def scrub(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """`value` (decoded JSON) with every string redacted: escapes such as \\u0041 in the raw text
+    hide a secret from redacting the text, not from redacting what it decodes to."""
+    if isinstance(value, str):
+        return redact(value, secrets) if len(value) <= _MAX_SCRUBBED_STRING else value
+    if isinstance(value, list):
+        return [scrub(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {k: scrub(v, secrets) for k, v in value.items()}
+    return value

@@ -59,11 +59,11 @@ class GoogleVideoRuntime:
             connector=aiohttp.TCPConnector(limit=64, limit_per_host=64, keepalive_timeout=30), trust_env=False
         )
         allowed = test_allow_list_from_env()
-        # Result URLs may live on a provider's own (admin-configured) host; anything else is checked.
-        self._provider_endpoints: set[tuple[str, int]] = set()
-        self.result_http = guarded_client(
-            GuardedNetworkBackend(allowed, trusted=lambda: self._provider_endpoints), httpx.Timeout(30.0, read=60.0)
-        )
+        # Result URLs may live on their provider's own (admin-configured) host; anything else is
+        # checked. One client per provider, so one provider's answer never names another's host.
+        self._allowed = allowed
+        self._provider_endpoints: dict[str, set[tuple[str, int]]] = {}
+        self._result_clients: dict[str, httpx.AsyncClient] = {}
         # Image URLs typed by users: nothing is trusted.
         self.user_fetch_http = guarded_client(GuardedNetworkBackend(allowed), httpx.Timeout(10.0))
         self.data_dir = data_dir
@@ -71,16 +71,19 @@ class GoogleVideoRuntime:
         self.poll_pacer = RequestPacer()
         self.image_workers = ImageWorkers()  # Pillow work off the event loop
 
-    def result_client(self, config: GoogleVideoConfigModel) -> httpx.AsyncClient:
-        """The guarded client for result URLs, trusting the provider endpoints `config` names."""
+    def result_client(self, config: GoogleVideoConfigModel, provider: str) -> httpx.AsyncClient:
+        """The guarded client for `provider`'s result URLs, trusting only the endpoints `config` gives it."""
         endpoints = set()
-        for provider in PROVIDERS.values():
-            for url in provider.trusted_origins(config):
-                _, host, port = origin_of(url)
-                if host and port:
-                    endpoints.add((host, port))
-        self._provider_endpoints = endpoints
-        return self.result_http
+        for url in provider_class(provider).trusted_origins(config):
+            _, host, port = origin_of(url)
+            if host and port:
+                endpoints.add((host, port))
+        self._provider_endpoints[provider] = endpoints
+        if provider not in self._result_clients:
+            self._result_clients[provider] = guarded_client(
+                GuardedNetworkBackend(self._allowed, trusted=lambda: self._provider_endpoints.get(provider, set())),
+                httpx.Timeout(30.0, read=60.0))
+        return self._result_clients[provider]
 
     def provider(self, name: str, config: GoogleVideoConfigModel) -> VideoProvider:
         """Provider `name` with its settings from `config`, on this process's HTTP session."""
@@ -113,5 +116,5 @@ class GoogleVideoRuntime:
     async def close(self) -> None:
         self.image_workers.close()
         await self.provider_session.close()
-        for client in (self.result_http, self.user_fetch_http):
+        for client in (*self._result_clients.values(), self.user_fetch_http):
             await client.aclose()

@@ -438,6 +438,11 @@ async def derive_task(runtime: GoogleVideoRuntime, user_id: str, source_id: str,
     model = config.model(source.model)
     if model is None or operation not in model.operations:
         raise SubmitError(422, f"Videos made with '{source.model}' cannot be {_OPERATION_WORDS[operation]}.")
+    if model.id in config.disabled_models:
+        raise SubmitError(400, f"Model '{model.id}' is disabled by the administrator.")
+    if model.provider != source.provider:  # an admin entry re-pointed the model: the source lives elsewhere
+        raise SubmitError(409, f"This video was made by another video service than '{model.id}' now uses; "
+                               f"it cannot be {_OPERATION_WORDS[operation]}.")
     if source.status != TaskStatus.SUCCESS or not source.external_task_id:
         raise SubmitError(409, f"Only a finished video can be {_OPERATION_WORDS[operation]}.")
     _check_configured(model, config)

@@ -1,6 +1,15 @@
 // Image limits read from the models as GET /models describes them (no copy of the catalogue here).
 import { describe, expect, it } from 'vitest';
-import { imageRoleDescription, imageSlotLabels, imageSlotsOf, maxImagesOf, validateImages } from './imageLimits';
+import {
+	imageRoleChoices,
+	imageRoleDescription,
+	imageRoleName,
+	imageSlotLabels,
+	imageSlotsOf,
+	maxImagesOf,
+	validateImageRoles,
+	validateImages
+} from './imageLimits';
 import type { ImageRole, ImageSlot, VideoModel } from './types';
 
 /** A model shaped like an entry of GET /models. */
@@ -34,6 +43,13 @@ const proFrames = videoModel('veo3-pro-frames', 1, 'first_frame', ['first_frame'
 const fastFrames = videoModel('veo3-fast-frames', 1, 'first_frame', ['first_frame']);
 const firstLast = videoModel('veo2-fast-frames', 2, 'first_last_frame', ['first_frame', 'last_frame']);
 const components = videoModel('veo2-fast-components', 3, 'components', ['reference', 'reference', 'reference']);
+// Vertex AI's reference model: up to 3 reference images, or one style image.
+const withStyle = videoModel('vertex/veo-2.0-generate-001:references', 3, 'components_or_style', [
+	'reference',
+	'reference',
+	'reference',
+	'style_reference'
+]);
 
 describe('image limits', () => {
 	it.each([
@@ -114,5 +130,45 @@ describe('validateImages', () => {
 		expect(!check.ok && check.reason).toBe('not_image_model');
 		expect(!check.ok && check.message).toMatch(/^veo3 .*takes no images/);
 		expect(validateImages(undefined, ['a']).ok).toBe(false);
+	});
+});
+
+describe('image roles', () => {
+	it('are chosen only where position cannot say them', () => {
+		expect(imageRoleChoices(withStyle)).toEqual(['reference', 'style_reference']);
+		expect(imageRoleChoices(components)).toEqual([]);
+		expect(imageRoleChoices(firstLast)).toEqual([]);
+		expect(imageRoleChoices(proFrames)).toEqual([]);
+		expect(imageRoleChoices(veo3)).toEqual([]);
+		expect(imageRoleChoices(undefined)).toEqual([]);
+		// The positional slots stop at max_images: the style slot is reached only by choosing it.
+		expect(imageSlotsOf(withStyle)).toEqual(['reference', 'reference', 'reference']);
+	});
+
+	it('are named, translated with the function given', () => {
+		expect(['first_frame', 'last_frame', 'reference', 'style_reference'].map((r) => imageRoleName(r as ImageSlot))).toEqual([
+			'first frame',
+			'last frame',
+			'reference image',
+			'style image'
+		]);
+		expect(imageRoleName('style_reference', (k) => `<${k}>`)).toBe('<style image>');
+	});
+
+	it('mention the style image in the description', () => {
+		expect(imageRoleDescription(withStyle)).toBe('up to 3 images: reference elements (components), or 1 style image');
+	});
+
+	it('are checked against the slots of the model', () => {
+		expect(validateImageRoles(withStyle, ['reference', 'reference', 'reference'])).toEqual({ ok: true });
+		expect(validateImageRoles(withStyle, ['style_reference'])).toEqual({ ok: true });
+		const twoStyles = validateImageRoles(withStyle, ['style_reference', 'style_reference']);
+		expect(twoStyles).toMatchObject({ ok: false, reason: 'role_count', role: 'style_reference', max: 1 });
+		expect(!twoStyles.ok && twoStyles.message).toBe(
+			'vertex/veo-2.0-generate-001:references takes at most 1 style image; you chose 2.'
+		);
+		expect(validateImageRoles(withStyle, ['reference', 'style_reference'])).toMatchObject({ ok: false, reason: 'style_mix' });
+		expect(validateImageRoles(firstLast, ['last_frame'])).toMatchObject({ ok: false, reason: 'last_without_first' });
+		expect(validateImageRoles(components, ['style_reference'])).toMatchObject({ ok: false, reason: 'role_count', max: 0 });
 	});
 });

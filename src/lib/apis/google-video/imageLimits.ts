@@ -35,6 +35,54 @@ export const imageSlotLabels = (model: ImageModel | null | undefined, t: Transla
 	return labels;
 };
 
+/** The roles a person can give each image when position alone cannot say which slot it takes: a
+ * model with a style-image slot (or more slots than images, e.g. up to 3 reference images or one
+ * style image). Every distinct role of its slots, in slot order; empty when images simply take the
+ * slots in order (first frame, then last frame; or reference images). */
+export const imageRoleChoices = (model: ImageModel | null | undefined): ImageSlot[] => {
+	const all = model?.capabilities?.image_slots ?? [];
+	if (!maxImagesOf(model) || (!all.includes('style_reference') && all.length <= maxImagesOf(model))) return [];
+	return [...new Set(all)];
+};
+
+/** The name of one role, e.g. 'style image'. Pass `$i18n.t` for a translated name. */
+export const imageRoleName = (role: ImageSlot, t: Translate = english): string => {
+	if (role === 'first_frame') return t('first frame');
+	if (role === 'last_frame') return t('last frame');
+	if (role === 'style_reference') return t('style image');
+	return t('reference image');
+};
+
+export type RoleCheck =
+	| { ok: true }
+	| { ok: false; reason: 'role_count'; role: ImageSlot; max: number; message: string }
+	| { ok: false; reason: 'style_mix' | 'last_without_first'; message: string };
+
+/** Checks the roles chosen for a model's images (see imageRoleChoices): no role more often than the
+ * model has that slot, a style image alone (Google refuses a style image with reference images), and
+ * no last frame without a first frame. */
+export const validateImageRoles = (model: ImageModel | null | undefined, roles: readonly ImageSlot[]): RoleCheck => {
+	const slots = model?.capabilities?.image_slots ?? [];
+	const id = model?.id ?? 'This model';
+	for (const role of new Set(roles)) {
+		const max = slots.filter((s) => s === role).length;
+		const n = roles.filter((r) => r === role).length;
+		if (n > max)
+			return {
+				ok: false,
+				reason: 'role_count',
+				role,
+				max,
+				message: `${id} takes at most ${max} ${imageRoleName(role)}${max === 1 ? '' : 's'}; you chose ${n}.`
+			};
+	}
+	if (roles.includes('style_reference') && roles.some((r) => r !== 'style_reference'))
+		return { ok: false, reason: 'style_mix', message: 'A style image cannot be combined with other images; use one or the other.' };
+	if (roles.includes('last_frame') && !roles.includes('first_frame'))
+		return { ok: false, reason: 'last_without_first', message: 'A last frame needs a first frame.' };
+	return { ok: true };
+};
+
 /** One sentence saying how many images the model takes and what they are. */
 export const imageRoleDescription = (model: ImageModel | null | undefined): string => {
 	const max = maxImagesOf(model);
@@ -43,8 +91,9 @@ export const imageRoleDescription = (model: ImageModel | null | undefined): stri
 	if (max === 1 && slots[0] === 'first_frame') return '1 image: the first frame';
 	if (slots.length === 2 && slots[0] === 'first_frame' && slots[1] === 'last_frame')
 		return 'up to 2 images: first frame, then last frame';
+	const style = (model?.capabilities?.image_slots ?? []).includes('style_reference') ? ', or 1 style image' : '';
 	if (slots.length === max && slots.every((s) => s === 'reference'))
-		return `up to ${max} images: reference elements (components)`;
+		return `up to ${max} images: reference elements (components)${style}`;
 	return `up to ${max} image${max === 1 ? '' : 's'}: ${imageSlotLabels(model).join(', ')}`;
 };
 

@@ -111,6 +111,55 @@ const CASES: [string, () => Promise<unknown>, string, string, unknown][] = [
 		'/api/v1/google-video/image-to-video',
 		{ prompt: 'spin', model: 'veo3-pro-frames', images: ['/x'] }
 	],
+	[
+		'imageToVideo (images with roles, person_generation)',
+		() =>
+			api.imageToVideo('tk', {
+				prompt: 'in this style',
+				model: 'vertex/veo-2.0-generate-001:references',
+				person_generation: 'dont_allow',
+				images: [{ image: '/u1', role: 'style_reference' }]
+			}),
+		'POST',
+		'/api/v1/google-video/image-to-video',
+		{
+			prompt: 'in this style',
+			model: 'vertex/veo-2.0-generate-001:references',
+			person_generation: 'dont_allow',
+			images: [{ image: '/u1', role: 'style_reference' }]
+		}
+	],
+	[
+		'remixTask',
+		() => api.remixTask('tk', 't/1', { prompt: 'at night', idempotency_key: 'k1' }),
+		'POST',
+		'/api/v1/google-video/task/t%2F1/remix',
+		{ prompt: 'at night', idempotency_key: 'k1' }
+	],
+	[
+		'extendTask',
+		() => api.extendTask('tk', 't1', { prompt: 'then it rains' }),
+		'POST',
+		'/api/v1/google-video/task/t1/extend',
+		{ prompt: 'then it rains' }
+	],
+	[
+		'deriveTask',
+		() => api.deriveTask('tk', 't1', 'remix', { prompt: 'p' }),
+		'POST',
+		'/api/v1/google-video/task/t1/remix',
+		{ prompt: 'p' }
+	],
+	[
+		'saveConfig (custom models only)',
+		() =>
+			api.saveConfig('tk', {
+				custom_models: [{ id: 'openai/sora-x', provider: 'openai', name: 'Sora X', kind: 'text', default_price: 5 }]
+			}),
+		'POST',
+		'/api/v1/google-video/config',
+		{ custom_models: [{ id: 'openai/sora-x', provider: 'openai', name: 'Sora X', kind: 'text', default_price: 5 }] }
+	],
 	['getTask', () => api.getTask('tk', 'a/b'), 'GET', '/api/v1/google-video/task/a%2Fb', undefined],
 	['deleteTask', () => api.deleteTask('tk', 't1'), 'DELETE', '/api/v1/google-video/task/t1', undefined],
 	[
@@ -235,6 +284,22 @@ describe('API client errors', () => {
 	it('handles an error body that is not JSON', async () => {
 		fetchMock.mockResolvedValueOnce(new Response('<html>bad gateway</html>', { status: 502 }));
 		await expect(api.getCredits('tk')).rejects.toBe('HTTP 502');
+	});
+
+	it('throws the detail of a refused remix', async () => {
+		fetchMock.mockResolvedValueOnce(fail(409, { detail: 'Only a finished video can be remixed.' }));
+		await expect(api.remixTask('tk', 't1', { prompt: 'x' })).rejects.toBe('Only a finished video can be remixed.');
+	});
+
+	it('throws the detail of a refused save of custom models', async () => {
+		fetchMock.mockResolvedValueOnce(
+			fail(422, {
+				detail: [{ loc: ['custom_models', 0], msg: "Value error, unknown provider 'acme'; the providers are relay, gemini" }]
+			})
+		);
+		await expect(api.saveConfig('tk', { custom_models: [] })).rejects.toBe(
+			"custom_models.0: unknown provider 'acme'; the providers are relay, gemini"
+		);
 	});
 
 	it('throws the detail of a failed upload fetch', async () => {

@@ -6,10 +6,12 @@ import type {
 	AuditEntry,
 	ConfigForm,
 	ConnectionResult,
+	DeriveForm,
+	DeriveOperation,
 	Health,
 	HistoryPage,
+	ImageInput,
 	LedgerEntry,
-	ImageSlot,
 	ModelsResponse,
 	Page,
 	ProviderInfo,
@@ -95,7 +97,8 @@ export const getModels = (token: string) => request<ModelsResponse>(token, 'GET'
 
 export const getConfig = (token: string) => request<AdminConfig>(token, 'GET', '/config');
 
-export const saveConfig = (token: string, form: ConfigForm) =>
+/** Changes only the fields sent; the others keep their stored values. */
+export const saveConfig = (token: string, form: Partial<ConfigForm>) =>
 	request<{ success: boolean; config: AdminConfig }>(token, 'POST', '/config', { json: form });
 
 /** Tests unsaved values when given; otherwise the stored ones. The relay (the default provider)
@@ -142,7 +145,7 @@ export const textToVideo = (token: string, form: SubmitForm) =>
 
 /** `images` are data URIs, http(s) URLs or upload URLs returned by uploadImage; plain strings take
  * the model's image slots in order, `{image, role}` names the slot. */
-export const imageToVideo = (token: string, form: SubmitForm & { images: (string | { image: string; role: ImageSlot })[] }) =>
+export const imageToVideo = (token: string, form: SubmitForm & { images: ImageInput[] }) =>
 	request<SubmitResult>(token, 'POST', '/image-to-video', { json: form });
 
 export const uploadImage = (token: string, file: Blob, filename = 'image') => {
@@ -166,6 +169,15 @@ export const getTask = (token: string, taskId: string) =>
 
 export const cancelTask = (token: string, taskId: string) =>
 	request<{ success: boolean; task: Task; credits: number }>(token, 'POST', `/task/${encodeURIComponent(taskId)}/cancel`);
+
+/** A new task that remixes or extends a finished video, charged like its source's generation
+ * (only for models whose capabilities.operations name the operation). */
+export const deriveTask = (token: string, taskId: string, operation: DeriveOperation, form: DeriveForm) =>
+	request<SubmitResult>(token, 'POST', `/task/${encodeURIComponent(taskId)}/${operation}`, { json: form });
+
+export const remixTask = (token: string, taskId: string, form: DeriveForm) => deriveTask(token, taskId, 'remix', form);
+
+export const extendTask = (token: string, taskId: string, form: DeriveForm) => deriveTask(token, taskId, 'extend', form);
 
 export const deleteTask = (token: string, taskId: string) =>
 	request<{ success: boolean; message: string }>(token, 'DELETE', `/task/${encodeURIComponent(taskId)}`);

@@ -15,10 +15,14 @@ export const TERMINAL_STATUSES: TaskStatus[] = ['SUCCESS', 'FAILURE', 'CANCELLED
 /** Filters GET /history accepts: every status plus RUNNING (all unfinished ones). */
 export const HISTORY_FILTERS = ['RUNNING', ...UNFINISHED_STATUSES, ...TERMINAL_STATUSES] as const;
 
-export type ImageRole = 'first_frame' | 'first_last_frame' | 'components';
+export type ImageRole = 'first_frame' | 'first_last_frame' | 'components' | 'components_or_style';
 /** The role of one image position of a model (capabilities.image_slots). */
-export type ImageSlot = 'first_frame' | 'last_frame' | 'reference';
+export type ImageSlot = 'first_frame' | 'last_frame' | 'reference' | 'style_reference';
 export type TaskType = 'text_to_video' | 'image_to_video';
+/** What a finished video can go on to (capabilities.operations): a new task derived from it. */
+export type DeriveOperation = 'remix' | 'extend';
+/** How a task came about: a generation, or a remix / extension of an earlier task (source_task_id). */
+export type TaskOperation = 'generate' | DeriveOperation;
 
 /** Every unified parameter a model accepts and with which values (GET /models). An empty list or
  * false means the model does not take that parameter: the server answers 422 naming it. */
@@ -31,6 +35,11 @@ export interface ModelCapabilities {
 	seed: boolean;
 	generate_audio: boolean;
 	image_slots: ImageSlot[]; // the role of each image position, in order
+	/** The people-in-video policies it takes (e.g. dont_allow, allow_adult); empty: not a parameter.
+	 * Optional: servers before the direct providers do not send it. */
+	person_generation?: string[];
+	/** What a finished video of this model can go on to (POST /task/{id}/remix or /extend). */
+	operations?: DeriveOperation[];
 }
 
 /** How the admin prices a model: base + per_second × seconds + the resolution's extra. */
@@ -48,6 +57,7 @@ export interface VideoParameters {
 	negative_prompt?: string;
 	seed?: number;
 	generate_audio?: boolean;
+	person_generation?: string;
 	extra?: Record<string, unknown>;
 }
 
@@ -88,6 +98,11 @@ export interface Task {
 	start_time: number | null;
 	finish_time: number | null;
 	video_url: string | null;
+	/** A still image of the video (same origin, sent with the host's cookie), when the provider made one. */
+	poster_url?: string | null;
+	/** generate, or remix / extend of source_task_id (optional: older servers do not send them). */
+	operation?: TaskOperation;
+	source_task_id?: string | null;
 	video_size: number | null;
 	video_duration: number | null;
 	video_sha256: string | null;
@@ -114,6 +129,8 @@ export interface VideoModel {
 	image_role_label: string | null;
 	price: number; // the base price (see pricing; POST /quote gives the price of a generation)
 	enabled: boolean;
+	available?: boolean; // false while its provider is not configured
+	provider_label?: string;
 	capabilities: ModelCapabilities;
 	pricing: ModelPricing;
 }
@@ -174,6 +191,30 @@ export interface ConfigForm {
 	provider_settings?: Record<string, Record<string, string>>;
 	/** Secrets to remove: api_key, cos_secret_key, s3_secret_access_key or "<provider>.<setting>". */
 	clear_secrets?: string[];
+	/** The admin's own model entries (the whole list is replaced). */
+	custom_models?: CustomModel[];
+}
+
+/** An admin's model entry (config `custom_models`): a new model of a registered provider, or the
+ * replacement of a declared one with the same id. */
+export interface CustomModel {
+	id: string;
+	provider: string;
+	name: string;
+	kind: 'text' | 'image';
+	default_price: number;
+	wire_id?: string;
+	max_images?: number;
+	image_role?: ImageRole | null;
+	aspect_ratios?: string[];
+	durations?: number[];
+	default_duration?: number | null;
+	resolutions?: string[];
+	negative_prompt?: boolean;
+	seed?: boolean;
+	audio?: boolean;
+	person_generation?: string[];
+	operations?: DeriveOperation[];
 }
 
 /** An admin's price extras of one model (config `model_pricing`); integer credits. */
@@ -186,9 +227,17 @@ export interface ModelPricingRule {
 export interface AdminConfig
 	extends Omit<
 		ConfigForm,
-		'api_key' | 'cos_secret_key' | 's3_secret_access_key' | 'provider_settings' | 'clear_secrets' | 'model_pricing' | 'extra_parameters'
+		| 'api_key'
+		| 'cos_secret_key'
+		| 's3_secret_access_key'
+		| 'provider_settings'
+		| 'clear_secrets'
+		| 'model_pricing'
+		| 'extra_parameters'
+		| 'custom_models'
 	> {
 	updated_at: number;
+	custom_models?: CustomModel[];
 	model_pricing: Record<string, ModelPricingRule>;
 	extra_parameters: Record<string, string[]>;
 	/** Per provider (not the relay): plain settings as values, secrets only as `<name>_set` / `<name>_last4`. */
@@ -210,11 +259,22 @@ export interface UserConfig {
 	max_concurrent_tasks: number;
 }
 
-/** One setting a provider declares (GET /providers); secret ones are write-only. */
+/** One setting a provider declares (GET /providers); secret ones are write-only. The optional
+ * fields are absent from servers before the direct providers. */
 export interface ProviderSetting {
 	name: string;
 	label: string;
 	secret: boolean;
+	/** false: the provider works without it (the default, if any, is used). */
+	required?: boolean;
+	/** What an empty value means. */
+	default?: string;
+	/** The only values it takes (shown as a select). */
+	choices?: string[];
+	/** Long text such as a service-account JSON key (shown as a textarea). */
+	multiline?: boolean;
+	/** One sentence for the admin. */
+	help?: string;
 }
 
 /** GET /providers: every registered provider, for the admin page. */
@@ -301,6 +361,15 @@ export interface SubmitResult {
 	task: Task;
 	credits: number;
 }
+
+/** POST /task/{id}/remix or /extend: what should change, or happen next. */
+export interface DeriveForm {
+	prompt: string;
+	idempotency_key?: string;
+}
+
+/** An input image of image-to-video: a plain reference takes the model's next slot, `{image, role}` names it. */
+export type ImageInput = string | { image: string; role: ImageSlot };
 
 export interface UploadResult {
 	success: boolean;

@@ -6,7 +6,7 @@ without the key (ResultSource headers go to the key's own origin only). No cance
 """
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from open_webui.utils.google_video.providers import veo_wire
 from open_webui.utils.google_video.providers.base import (
@@ -67,10 +67,11 @@ class GeminiProvider(veo_wire.VeoProvider):
         body = await veo_wire.request_body(job, vertex=False)
         return self._operation_name(await self._http.json(
             "POST", f"{self._base}/v1beta/models/{job.model}:predictLongRunning", headers=self._headers(), json=body,
-            error_for=self._error))
+            error_for=self._error, heavy=bool(job.images or job.source)))
 
-    async def _operation(self, name: str):
-        return await self._http.json("GET", f"{self._base}/v1beta/{name}", headers=self._headers(), error_for=self._error)
+    async def _operation(self, name: str, timeout: Optional[float] = None):
+        return await self._http.json("GET", f"{self._base}/v1beta/{name}", headers=self._headers(), error_for=self._error,
+                                     timeout=timeout)
 
     async def result_source(self, ref: str) -> ResultSource:
         if inline := await self._inline_result(ref):

@@ -10,7 +10,6 @@ thumbnail (the task's poster) are downloaded with the key from /videos/{id}/cont
 
 import asyncio
 import io
-import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -73,10 +72,8 @@ def fit_image(data: bytes, size: str) -> tuple[bytes, str]:
 
 def error_for(answer: Answer) -> ProviderError:
     """The OpenAI envelope {"error": {message, type, param, code}} as a ProviderError."""
-    try:
-        error = (json.loads(answer.text) or {}).get("error") or {}
-    except (ValueError, AttributeError):
-        error = {}
+    body = answer.decoded()
+    error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict):
         error = {}
     code, status = str(error.get("code") or ""), answer.status

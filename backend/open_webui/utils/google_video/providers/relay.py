@@ -24,7 +24,7 @@ from open_webui.utils.google_video.providers.base import (
     VideoJob,
     VideoProvider,
 )
-from open_webui.utils.google_video.redaction import provider_text, redact
+from open_webui.utils.google_video.redaction import provider_text, redact, scrub
 
 if TYPE_CHECKING:
     from open_webui.models.google_video import GoogleVideoConfigModel
@@ -115,9 +115,9 @@ def _message_of(body: Any) -> str:
     return ""
 
 
-def _error_for_status(code: int, reason: str, raw: bytes) -> ProviderError:
+def _error_for_status(code: int, reason: str, raw: bytes, secrets: tuple[str, ...]) -> ProviderError:
     try:
-        body = jsonlib.loads(raw)
+        body = scrub(jsonlib.loads(raw), secrets)
     except ValueError:
         body = None
     detail = _message_of(body) or provider_text(raw.decode("utf-8", "replace")) or reason
@@ -197,9 +197,9 @@ class RelayProvider(VideoProvider):
         except (aiohttp.ClientError, ValueError) as e:  # ValueError: a URL aiohttp cannot use
             raise ProviderError("unreachable", f"relay unreachable: {type(e).__name__}")
         if status != 200:
-            raise _error_for_status(status, reason, raw)
+            raise _error_for_status(status, reason, raw, self._secrets)
         try:
-            return jsonlib.loads(raw)
+            return scrub(jsonlib.loads(raw), self._secrets)  # again after decoding: escapes hide secrets
         except ValueError:
             raise ProviderError("malformed", "relay answered with invalid JSON", status)
 

@@ -17,8 +17,10 @@ def veo_models(prefix: str, vertex: bool) -> tuple[VideoModel, ...]:
         return VideoModel(f"{prefix}/{wire_id}{suffix}", name, kind, price, wire_id=wire_id, **{**common, **capabilities})
 
     veo2 = dict(durations=(5, 6, 7, 8), default_duration=8, resolutions=("720p",))
-    veo3 = dict(durations=(4, 6, 8), default_duration=8, resolutions=("720p", "1080p"), audio=vertex)
-    veo31 = dict(veo3, operations=("extend",))
+    # Veo 3.0 makes 8 s videos only (Google's cookbook); 3.1 also 4 and 6 s. 1080p is 16:9 only on
+    # some models: Google refuses the other combinations (refunded with its message).
+    veo3 = dict(durations=(8,), default_duration=8, resolutions=("720p", "1080p"), audio=vertex)
+    veo31 = dict(veo3, durations=(4, 6, 8), operations=("extend",))
     references = "components_or_style" if vertex else "components"
     return (
         model("veo-2.0-generate-001", "", "Veo 2", "text", 80, **veo2),

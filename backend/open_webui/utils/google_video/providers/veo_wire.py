@@ -6,8 +6,8 @@ and style references; its result is `videos[]` instead of `generateVideoResponse
 passed in as flags so each provider module stays about its own endpoints and credentials.
 """
 
+import asyncio
 import base64
-import json as jsonlib
 from typing import Any, Awaitable, Callable, ClassVar, Optional
 
 from open_webui.utils.google_video.providers.base import (
@@ -21,7 +21,10 @@ from open_webui.utils.google_video.providers.http import Answer
 from open_webui.utils.google_video.redaction import provider_text
 from open_webui.utils.google_video.task_status import TaskStatus
 
-INLINE_PREFIX = "operation:"  # a result that came as bytes is fetched again from its operation
+INLINE_PREFIX = "operation:"
+# A video sent inline (base64 in the JSON body) to be extended; larger ones need a gs:// bucket.
+MAX_INLINE_SOURCE_BYTES = 64 * 1024 * 1024
+INLINE_RESULT_TIMEOUT_SECONDS = 300  # an operation that carries its video can be tens of MB  # a result that came as bytes is fetched again from its operation
 _REFERENCE_TYPES = {"reference": "ASSET", "style_reference": "STYLE"}
 
 
@@ -59,6 +62,8 @@ async def request_body(job: VideoJob, *, vertex: bool, storage_uri: str = "") ->
             parameters["seed"] = job.seed
         if job.generate_audio is not None:
             parameters["generateAudio"] = job.generate_audio
+        elif job.model.startswith("veo-3"):
+            parameters["generateAudio"] = True  # Vertex requires the switch for Veo 3; Veo 3 has sound by default
         if storage_uri:
             parameters["storageUri"] = storage_uri
     parameters.update({k: v for k, v in job.extra.items() if k not in parameters})  # keys the admin allowed
@@ -74,7 +79,11 @@ async def _source_video(job: VideoJob, vertex: bool) -> dict:
     if ref.startswith("gs://"):
         return {"gcsUri": ref, "mimeType": "video/mp4"}
     data = await job.source.load()
-    return {"bytesBase64Encoded": base64.b64encode(data).decode("ascii"), "mimeType": "video/mp4"}
+    if len(data) > MAX_INLINE_SOURCE_BYTES:
+        raise ProviderError("rejected", f"This video is larger than {MAX_INLINE_SOURCE_BYTES // 2**20} MB; to extend "
+                                        "it, the administrator must set a result bucket (storage_uri) for Vertex AI.")
+    encoded = await asyncio.to_thread(base64.b64encode, data)
+    return {"bytesBase64Encoded": encoded.decode("ascii"), "mimeType": "video/mp4"}
 
 
 def _result_of(response: dict, vertex: bool) -> tuple[list[dict], dict]:
@@ -128,12 +137,14 @@ def inline_video(body: Any, vertex: bool) -> bytes:
         raise ProviderError("malformed", "the video in the operation is not valid base64")
 
 
+async def inline_video_off_loop(body: Any, vertex: bool) -> bytes:
+    return await asyncio.to_thread(inline_video, body, vertex)
+
+
 def error_for(service: str, answer: Answer) -> ProviderError:
     """Google's error envelope {"error": {code, message, status, details}} as a ProviderError."""
-    try:
-        error = jsonlib.loads(answer.text).get("error") or {}
-    except (ValueError, AttributeError):
-        error = {}
+    body = answer.decoded()
+    error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict):
         error = {}
     word = str(error.get("status") or "")
@@ -159,7 +170,7 @@ class VeoProvider(VideoProvider):
     vertex: ClassVar[bool]
     _pace_queries: Optional[Callable[[], Awaitable[None]]] = None
 
-    async def _operation(self, name: str) -> Any:
+    async def _operation(self, name: str, timeout: Optional[float] = None) -> Any:
         raise NotImplementedError
 
     async def query(self, external_task_id: str) -> ProviderStatus:
@@ -171,7 +182,8 @@ class VeoProvider(VideoProvider):
         """The video of a result that came inline, fetched again from its operation."""
         if not ref.startswith(INLINE_PREFIX):
             return None
-        return ResultSource(data=inline_video(await self._operation(ref.removeprefix(INLINE_PREFIX)), self.vertex))
+        body = await self._operation(ref.removeprefix(INLINE_PREFIX), timeout=INLINE_RESULT_TIMEOUT_SECONDS)
+        return ResultSource(data=await inline_video_off_loop(body, self.vertex))
 
     def _operation_name(self, answer: Any) -> str:
         name = answer.get("name") if isinstance(answer, dict) else None

@@ -170,12 +170,13 @@ class VertexProvider(veo_wire.VeoProvider):
         body = await veo_wire.request_body(job, vertex=True, storage_uri=self._storage_uri)
         return self._operation_name(await self._http.json(
             "POST", self._model_url(job.model, "predictLongRunning"), headers=await self._headers(), json=body,
-            error_for=self._error))
+            error_for=self._error, heavy=bool(job.images or job.source)))
 
-    async def _operation(self, name: str):
+    async def _operation(self, name: str, timeout: Optional[float] = None):
         model = name.split("/models/", 1)[-1].split("/", 1)[0]
         return await self._http.json("POST", self._model_url(model, "fetchPredictOperation"),
-                                     headers=await self._headers(), json={"operationName": name}, error_for=self._error)
+                                     headers=await self._headers(), json={"operationName": name}, error_for=self._error,
+                                     timeout=timeout)
 
     async def result_source(self, ref: str) -> ResultSource:
         if inline := await self._inline_result(ref):

@@ -54,3 +54,6 @@ async def store_poster(provider: VideoProvider, http: httpx.AsyncClient, storage
     except (ProviderError, BlockedAddressError, httpx.HTTPError, StorageError, ValueError) as e:
         log.info("google video task %s: no poster image (%s)", task.id, e)
         return None
+    except Exception:  # a poster must never fail the delivery of the video it illustrates
+        log.warning("google video task %s: the poster image failed unexpectedly", task.id, exc_info=True)
+        return None
