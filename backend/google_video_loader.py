@@ -29,6 +29,8 @@ from open_webui.env import DATA_DIR  # noqa: E402
 from open_webui.main import app  # noqa: E402  (builds the host app and migrates its tables)
 from open_webui.routers import google_video  # noqa: E402
 from open_webui.utils.google_video.body_limit import RequestBodyLimit  # noqa: E402
+from open_webui.models.google_video import GoogleVideoConfigs  # noqa: E402
+from open_webui.utils.google_video.chat import plugins as chat_plugins  # noqa: E402
 from open_webui.utils.google_video.poller import TaskPoller  # noqa: E402
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime  # noqa: E402
 from open_webui.utils.google_video.settings import UI_DIR  # noqa: E402
@@ -60,7 +62,11 @@ def mount_module() -> None:
     @asynccontextmanager
     async def lifespan(a):
         async with host_lifespan(a) as state:
-            runtime = GoogleVideoRuntime(Path(DATA_DIR))
+            runtime = GoogleVideoRuntime(Path(DATA_DIR), app=a)
+            try:
+                await chat_plugins.sync((await GoogleVideoConfigs.get()).chat_enabled)
+            except Exception:  # the chat tool is an extra; the module runs without it
+                log.exception("google video: could not install the chat tool and action")
             poller = TaskPoller(runtime)
             a.state.google_video_runtime = runtime
             a.state.google_video_poller = poller

@@ -9,6 +9,7 @@ import signal
 from pathlib import Path
 
 from devstack.api import ApiError, configure, grant, signin, signup
+from devstack.host_chat import CHAT_MODEL, connect_chat_double, hide_changelog
 from devstack.processes import ROOT, Simulator, WebUI
 from devstack.service_account import write_service_account
 
@@ -35,8 +36,9 @@ def main() -> None:
     sims = [Simulator(api_key=key, port=sim_port, log_dir=data_dir),
             Simulator(api_key=key, port=sim_port + 1, log_dir=data_dir, wire="gemini"),
             Simulator(port=sim_port + 2, log_dir=data_dir, wire="vertex", service_account=account_file),
-            Simulator(api_key=key, port=sim_port + 3, log_dir=data_dir, wire="openai")]
-    relay, gemini, vertex, openai = sims
+            Simulator(api_key=key, port=sim_port + 3, log_dir=data_dir, wire="openai"),
+            Simulator(api_key=key, port=sim_port + 4, log_dir=data_dir, wire="chat")]
+    relay, gemini, vertex, openai, chat = sims
     # The Gemini simulator redirects downloads to its "CDN" on 127.0.0.1, a loopback address the
     # module refuses unless told (on the internet Google's CDN is public).
     webui = WebUI(data_dir, port=port, env={"GOOGLE_VIDEO_TEST_ALLOW_FETCH_FROM": f"127.0.0.1:{gemini.port}"})
@@ -56,11 +58,14 @@ def main() -> None:
                       "gemini": {"api_key": key, "base_url": f"http://localhost:{gemini.port}"},
                       "vertex": {"service_account_json": account_file.read_text(), "location": "us-central1",
                                  "api_endpoint": vertex.url, "storage_endpoint": vertex.url},
-                      "openai": {"api_key": key, "base_url": f"{openai.url}/v1"}})
+                      "openai": {"api_key": key, "base_url": f"{openai.url}/v1"}}, chat_enabled=True)
+        # A chat model without an LLM key: it answers every message with a call to the video tool.
+        connect_chat_double(admin, chat.url, key, name="Video Demo (test double, no LLM)")
+        hide_changelog(admin)
         log.info(
-            "\nReady.\n  Open WebUI:   %s\n  Video studio: %s/google-video/\n"
+            "\nReady.\n  Open WebUI:   %s  (chat: model '%s', ask for a video)\n  Video studio: %s/google-video/\n"
             "  Sign in as:   %s / %s  (%d credits)\n  Data:         %s\nPress Ctrl-C to stop.",
-            webui.url, webui.url, ADMIN_EMAIL, ADMIN_PASSWORD, admin.balance(), data_dir,
+            webui.url, CHAT_MODEL, webui.url, ADMIN_EMAIL, ADMIN_PASSWORD, admin.balance(), data_dir,
         )
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         signal.sigwait({signal.SIGINT, signal.SIGTERM})

@@ -107,6 +107,15 @@ def openai_sim(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def chat_sim(tmp_path_factory):
+    """The OpenAI-compatible chat test double: answers a chat turn with a call to the video tool."""
+    simulator = Simulator(api_key="sk-chat-sim-" + secrets.token_hex(8), wire="chat",
+                          log_dir=tmp_path_factory.mktemp("chat-sim")).start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture(scope="session")
 def object_store(tmp_path_factory):
     from devstack.object_store import ObjectStore
 

@@ -36,9 +36,15 @@ ACCESS = {
     ("GET", "/task/{task_id}/video-url"): "owner+admin",
     ("DELETE", "/task/{task_id}"): "owner",
     ("POST", "/task/{task_id}/cancel"): "owner",
+    ("POST", "/task/{task_id}/remix"): "owner",
+    ("POST", "/task/{task_id}/extend"): "owner",
+    ("GET", "/task/{task_id}/poster"): "owner+admin",
 }
-# What the owner gets where it is not 200: the world's task has finished, so there is nothing to cancel.
-OWNER_ANSWER = {("POST", "/task/{task_id}/cancel"): 409}
+# What the owner (and an admin) get where it is not 200: the world's task has finished, so there is
+# nothing to cancel; its relay model can neither be remixed nor extended; the relay makes no poster.
+OWNER_ANSWER = {("POST", "/task/{task_id}/cancel"): 409, ("POST", "/task/{task_id}/remix"): 422,
+                ("POST", "/task/{task_id}/extend"): 422, ("GET", "/task/{task_id}/poster"): 404}
+ADMIN_ANSWER = {("GET", "/task/{task_id}/poster"): 404}
 
 
 @pytest.fixture
@@ -61,6 +67,8 @@ def world(configured, sim, user, other_user):
             ("POST", "/image-to-video"): {"json": {"prompt": "matrix", "model": "veo3-pro-frames", "images": [data_uri()]}},
             ("POST", "/upload-image"): {"files": {"file": ("a.png", png_bytes(), "image/png")}},
             ("POST", "/quote"): {"json": {"model": "veo3"}},
+            ("POST", "/task/{task_id}/remix"): {"json": {"prompt": "matrix"}},
+            ("POST", "/task/{task_id}/extend"): {"json": {"prompt": "matrix"}},
         },
     }
 
@@ -96,6 +104,7 @@ def test_every_endpoint_answers_each_role_as_specified(webui, configured, user, 
         path = PREFIX + template.format(**world["ids"])
         r = callers[role].request(method, path, **world["bodies"].get((method, template), {}))
         results[(method, template, role)] = r.status_code
+    special = {"owner": OWNER_ANSWER, "admin": ADMIN_ANSWER}
     wrong = {k: v for k, v in results.items()
-             if v != (OWNER_ANSWER[k[:2]] if k[2] == "owner" and k[:2] in OWNER_ANSWER else expected(ACCESS[k[:2]], k[2]))}
+             if v != special.get(k[2], {}).get(k[:2], expected(ACCESS[k[:2]], k[2]))}
     assert not wrong, wrong

@@ -2,20 +2,24 @@
 connection: one model, `video-demo`, whose answers are fixed by the request so browser tests of the
 chat integration need no real LLM.
 
-What it answers (POST /v1/chat/completions, streamed as SSE when `stream` is true):
-- `tools` offers a function `generate_video` (native function calling) and the last message is the
-  user's: a call of `generate_video` with `{"prompt": <the user's text>}`; a leading "make a video
-  of" / "video:" is dropped, and a `[param:key=value;key=value]` directive becomes more arguments
-  (integers converted; the directive leaves the prompt). finish_reason `tool_calls`.
+What it answers (POST /v1/chat/completions, streamed as SSE when `stream` is true), first match:
 - the last message is a `tool` message (the tool's result): `Video requested: <its first 200 chars>`.
 - the host's legacy function-calling prompt ("Available Tools: ..." then "Query: ..."): the JSON
   `{"tool_calls": [{"name": "generate_video", "parameters": {...}}]}` as text (an empty list when
   the prompt does not offer generate_video).
-- the host's own task prompts (title, tags, follow-ups, search queries, autocomplete, all starting
-  "### Task:"): a short JSON answer of the shape each asks for.
+- the host's own task prompts (title, tags, follow-ups, search queries, autocomplete: a user message
+  starting "### Task:" without a RAG `<context>`): a short JSON answer of the shape each asks for.
+- `tools` offers a function `generate_video` (native function calling) and the last message is the
+  user's: a call of `generate_video` with `{"prompt": <the user's text>}`; a leading "make a video
+  of" / "video:" is dropped, and a `[param:key=value;key=value]` directive becomes more arguments
+  (integers converted; the directive leaves the prompt). finish_reason `tool_calls`.
+- the host's RAG template with a `<source>` that has a body (how the legacy mode hands the tool's
+  result back): `Video requested: <first 200 chars of that source>`.
 - anything else: `Echo: <the last user text>`.
+The user's text is the last user message without a RAG context the host put in front of it.
 
-/_sim/* lets tests read every request received, and reset state."""
+/_sim/requests lists every request received (method, path, query, headers, json), /_sim/stats
+counts them, /_sim/reset clears both."""
 
 import json
 import re
@@ -34,6 +38,7 @@ CREATED = 1_735_689_600  # 2025-01-01: a fixed date keeps /v1/models determinist
 _LEAD = re.compile(r"^\s*(?:make\s+a\s+video\s+of\b|video\s*:)\s*", re.IGNORECASE)
 _PARAM = re.compile(r"\[param:([^\]]*)\]", re.IGNORECASE)
 _INT = re.compile(r"^[+-]?\d+$")
+_SOURCE = re.compile(r"<source\b[^>]*>(.*?)</source>", re.DOTALL)
 
 
 def _error(status: int, message: str, type_: str = "invalid_request_error", code: Optional[str] = None,
@@ -87,6 +92,21 @@ def _offers_tool(body: dict) -> bool:
     return False
 
 
+def _without_context(text: str) -> str:
+    """A user message without the RAG template the host prepends to it (`... <context>...</context>`)."""
+    return text.rsplit("</context>", 1)[-1].strip() if "<context>" in text and "</context>" in text else text
+
+
+def _first_source(text: str) -> Optional[str]:
+    """The body of the first non-empty <source> inside a RAG <context>, if any."""
+    if "<context>" not in text:
+        return None
+    for body in _SOURCE.findall(text.split("<context>", 1)[1].split("</context>", 1)[0]):
+        if body.strip():
+            return body.strip()
+    return None
+
+
 def decide(body: dict) -> tuple[str, Any]:
     """("tool_call", arguments) or ("text", content) for a chat-completions request body."""
     messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
@@ -101,12 +121,17 @@ def decide(body: dict) -> tuple[str, Any]:
         offered = TOOL_NAME in system_text or TOOL_NAME in last_text.split("Query:", 1)[0]
         calls = [{"name": TOOL_NAME, "parameters": video_arguments(query)}] if offered else []
         return "text", json.dumps({"tool_calls": calls})
-    task = _task_answer(last_text) if role == "user" else None
-    if task is not None:
-        return "text", task
-    if role == "user" and _offers_tool(body):
-        return "tool_call", video_arguments(last_text)
-    user_texts = [text_of(m.get("content")) for m in messages if m.get("role") == "user"]
+    if role == "user":
+        # The host's background tasks (title, tags, ...); its RAG template also starts "### Task:".
+        task = _task_answer(last_text) if "<context>" not in last_text else None
+        if task is not None:
+            return "text", task
+        if _offers_tool(body):
+            return "tool_call", video_arguments(_without_context(last_text))
+        source = _first_source(last_text) or _first_source(system_text)
+        if source is not None:  # legacy mode: the tool's result comes back as a RAG source
+            return "text", f"Video requested: {source[:200]}"
+    user_texts = [_without_context(text_of(m.get("content"))) for m in messages if m.get("role") == "user"]
     return "text", f"Echo: {user_texts[-1] if user_texts else ''}"
 
 
@@ -117,6 +142,7 @@ def _chunks(s: str, size: int) -> list[str]:
 def create_chat_app(api_key: str) -> FastAPI:
     app = FastAPI(title="Chat completions test double")
     received: list[dict] = []
+    answers: dict[str, int] = {"tool_call": 0, "text": 0}
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -183,6 +209,7 @@ def create_chat_app(api_key: str) -> FastAPI:
             return _error(404, f"The model '{model_id}' does not exist or you do not have access to it.",
                           code="model_not_found", param="model")
         kind, value = decide(body)
+        answers[kind] += 1
         completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
         created = int(time.time())
         prompt_tokens = sum(len(text_of(m.get("content")).split()) for m in body["messages"] if isinstance(m, dict))
@@ -232,6 +259,13 @@ def create_chat_app(api_key: str) -> FastAPI:
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
 
+    @app.get("/_sim/stats")
+    async def stats():
+        completions = [r for r in received if r["path"] == "/v1/chat/completions"]
+        return {"requests": len(received), "completions": len(completions),
+                "streamed": sum(1 for r in completions if (r["json"] or {}).get("stream")),
+                "answers": dict(answers)}
+
     @app.get("/_sim/requests")
     async def requests():
         return {"requests": received}
@@ -239,6 +273,7 @@ def create_chat_app(api_key: str) -> FastAPI:
     @app.post("/_sim/reset")
     async def reset():
         received.clear()
+        answers.update(tool_call=0, text=0)
         return {"ok": True}
 
     @app.get("/_sim/health")

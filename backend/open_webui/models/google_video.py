@@ -25,6 +25,7 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -71,6 +72,7 @@ class GoogleVideoConfig(Base):
     extra_parameters = Column(JSON, nullable=False, default=dict)  # provider -> allowed `extra` keys
     provider_settings = Column(JSON, nullable=False, default=dict)  # provider -> {setting: value}; secrets encrypted
     custom_models = Column(JSON, nullable=False, default=list)  # the admin's model entries (catalog.custom_model)
+    chat_enabled = Column(Boolean, nullable=False, default=False)  # the chat tool and action are installed
     disabled_models = Column(JSON, nullable=False, default=list)
     max_concurrent_tasks = Column(Integer, nullable=False, default=3)
     task_timeout_seconds = Column(Integer, nullable=False, default=1800)
@@ -124,6 +126,12 @@ class GoogleVideoTask(Base):
     poster_path = Column(Text, nullable=True)  # storage key of the poster image, when the provider gives one
     source_task_id = Column(String(64), nullable=True)  # the task a remix or extension derives from
     operation = Column(String(20), nullable=False, default="generate")  # generate | remix | extend
+    # A task started from a chat is written into its message once it ends (chat/delivery.py).
+    chat_id = Column(String(255), nullable=True)
+    chat_message_id = Column(String(255), nullable=True)
+    chat_delivery = Column(String(20), nullable=True)  # pending | delivered | gone | failed
+    chat_delivery_at = Column(BigInteger, nullable=True)  # next attempt
+    chat_delivery_attempts = Column(Integer, nullable=False, default=0)
     video_path = Column(Text, nullable=True)  # storage key of our copy
     video_size = Column(BigInteger, nullable=True)
     video_duration = Column(Integer, nullable=True)  # milliseconds
@@ -153,6 +161,7 @@ class GoogleVideoTask(Base):
         Index("ix_google_video_tasks_user_created", "user_id", "created_at"),
         Index("ix_google_video_tasks_retention", "status", "completed_at"),
         Index("ix_google_video_tasks_due", "status", "next_poll_at"),
+        Index("ix_google_video_tasks_chat_delivery", "chat_delivery", "chat_delivery_at"),
         UniqueConstraint("user_id", "idempotency_key", name="uq_google_video_tasks_idempotency"),
     )
 
@@ -259,6 +268,7 @@ class GoogleVideoConfigModel(BaseModel):
     extra_parameters: dict[str, list[str]] = {}
     provider_settings: dict[str, dict[str, str]] = {}  # secrets decrypted here; encrypted in the table
     custom_models: list[dict] = []
+    chat_enabled: bool = False
     disabled_models: list[str] = []
     max_concurrent_tasks: int = 3
     task_timeout_seconds: int = 1800
@@ -330,6 +340,11 @@ class GoogleVideoTaskModel(BaseModel):
     poster_path: Optional[str] = None
     source_task_id: Optional[str] = None
     operation: str = "generate"
+    chat_id: Optional[str] = None
+    chat_message_id: Optional[str] = None
+    chat_delivery: Optional[str] = None
+    chat_delivery_at: Optional[int] = None
+    chat_delivery_attempts: int = 0
     video_path: Optional[str] = None
     video_size: Optional[int] = None
     video_duration: Optional[int] = None
@@ -379,6 +394,8 @@ class GoogleVideoTaskModel(BaseModel):
             "poster_url": f"/api/v1/google-video/task/{self.id}/poster" if self.poster_path else None,
             "operation": self.operation,
             "source_task_id": self.source_task_id,
+            "chat_id": self.chat_id,
+            "chat_delivery": self.chat_delivery,
             "video_size": self.video_size,
             "video_duration": self.video_duration / 1000 if self.video_duration is not None else None,
             "video_sha256": self.video_sha256,
@@ -549,6 +566,36 @@ class GoogleVideoTaskTable:
             await db.commit()
             return result.rowcount == 1
 
+
+    @retry_when_database_busy
+    async def bind_chat(self, task_id: str, user_id: str, chat_id: str, message_id: str) -> bool:
+        """Attach a task to the chat message it is to be delivered into (once: a replay keeps the first)."""
+        async with get_async_db() as db:
+            result = await db.execute(
+                update(GoogleVideoTask)
+                .where(GoogleVideoTask.id == task_id, GoogleVideoTask.user_id == user_id, GoogleVideoTask.chat_id.is_(None))
+                .values(chat_id=chat_id, chat_message_id=message_id, chat_delivery="pending", chat_delivery_at=now())
+            )
+            await db.commit()
+            return result.rowcount == 1
+
+    async def due_chat_deliveries(self, at: int, limit: int, db: Optional[AsyncSession] = None) -> list[GoogleVideoTaskModel]:
+        """Ended tasks whose chat message still waits for them."""
+        async with get_async_db_context(db) as db:
+            rows = await db.scalars(
+                select(GoogleVideoTask)
+                .where(GoogleVideoTask.chat_delivery == "pending", GoogleVideoTask.status.in_(TERMINAL_STATUSES),
+                       GoogleVideoTask.chat_delivery_at <= at)
+                .order_by(GoogleVideoTask.chat_delivery_at).limit(limit)
+            )
+            return [GoogleVideoTaskModel.model_validate(r) for r in rows]
+
+    @retry_when_database_busy
+    async def record_chat_delivery(self, task_id: str, values: dict[str, Any]) -> None:
+        async with get_async_db() as db:
+            await db.execute(update(GoogleVideoTask).where(GoogleVideoTask.id == task_id)
+                             .values(updated_at=now(), **values))
+            await db.commit()
 
     async def find_by_idempotency_key(
         self, user_id: str, key: str, db: Optional[AsyncSession] = None

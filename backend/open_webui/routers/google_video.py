@@ -26,6 +26,7 @@ from open_webui.models.users import Users
 from open_webui.utils.auth import get_admin_user, get_verified_user
 from open_webui.utils.google_video import catalog, credits, images, rate_limit
 from open_webui.utils.google_video.cancel import CancelRefused, cancel_task
+from open_webui.utils.google_video.chat import plugins as chat_plugins
 from open_webui.utils.google_video.db_retry import is_database_busy
 from open_webui.utils.google_video.forms import (
     ConfigFields,
@@ -182,6 +183,8 @@ async def save_config(form: ConfigFields, user=Depends(get_admin_user)):
     """Changes only the fields sent; the others keep their stored values."""
     values = config_changes((await GoogleVideoConfigs.get()).model_dump(), form, SECRET_CONFIG_FIELDS)
     config = await GoogleVideoConfigs.save(values, updated_by=user.id)
+    if "chat_enabled" in values:
+        await chat_plugins.sync(config.chat_enabled)
     log.info("google video config updated by %s (enabled=%s)", user.id, config.enabled)
     return {"success": True, "config": _admin_config_view(config)}
 

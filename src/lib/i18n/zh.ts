@@ -132,6 +132,8 @@ const zh: Record<string, string> = {
 	'Module settings': '模块设置',
 	'Relay connection': '中转服务连接',
 	'Enable video generation': '启用视频生成',
+	'Generate videos from the chat (a tool every user can enable, and a "Make a video of this" button under messages)':
+		'在聊天中生成视频（所有用户可启用的工具，以及消息下方的“为此生成视频”按钮）',
 	'Relay base URL': '中转服务地址',
 	'API key': 'API 密钥',
 	Stored: '已保存',

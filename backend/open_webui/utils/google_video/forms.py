@@ -119,6 +119,8 @@ class ConfigFields(ModuleForm):
     # {provider: [keys]}: which keys of a request's `extra` object reach that provider.
     extra_parameters: dict[str, list[str]] = Field(default_factory=dict)
     disabled_models: list[str] = Field(default_factory=list)
+    # Installs the chat tool (every user may enable it) and the "Make a video of this" action.
+    chat_enabled: bool = False
     # The admin's model entries: new models, or replacements of declared ones (same id).
     custom_models: list[CustomModelForm] = Field(default_factory=list, max_length=200)
     max_concurrent_tasks: int = Field(3, ge=1, le=100)

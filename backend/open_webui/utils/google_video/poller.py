@@ -21,6 +21,7 @@ from open_webui.models.google_video import (
     now,
 )
 from open_webui.utils.google_video import lifecycle, settings
+from open_webui.utils.google_video.chat import delivery as chat_delivery
 from open_webui.utils.google_video.providers import UnknownProvider
 from open_webui.utils.google_video.providers.base import ProviderError, ProviderStatus, VideoProvider
 from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
@@ -241,6 +242,8 @@ class TaskPoller:
             full = False
             try:
                 full = await self._tick()
+                if self.runtime.app is not None:
+                    await chat_delivery.deliver_due(self.runtime.app)
                 if time.monotonic() >= next_sweep:
                     next_sweep = time.monotonic() + RETENTION_SWEEP_SECONDS
                     await self.sweep_retention()

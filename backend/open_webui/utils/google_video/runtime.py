@@ -52,7 +52,8 @@ class RequestPacer:
 
 
 class GoogleVideoRuntime:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, app=None):
+        self.app = app  # the host app (its state holds the host's Redis, used by chat delivery)
         self.worker_id = f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         # Requests to the admin-configured providers (trusted; see net_guard for the untrusted URLs).
         self.provider_session = aiohttp.ClientSession(

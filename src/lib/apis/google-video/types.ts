@@ -153,6 +153,7 @@ export interface Health {
 /** Editable admin settings; secrets are write-only (empty or missing keeps the stored value). */
 export interface ConfigForm {
 	enabled: boolean;
+	chat_enabled?: boolean; // the chat tool and the "Make a video of this" action are installed
 	base_url: string;
 	api_key?: string | null;
 	default_text_model: string;

@@ -1,0 +1,225 @@
+"""Generating videos from the host's own chat UI: a real Chromium drives Open WebUI's chat page
+against the chat test double (an OpenAI-compatible model that answers with a call to the video tool)
+and the relay simulator. The tool asks the user to confirm the price, the task runs on the module's
+poller, and the poller writes the video (or the failure and its refund) into the chat message:
+there with the tab open, after a reload, after the tab was closed, and after a server restart.
+
+Every step waits for what a person would wait for (a dialog, a finished reply, the player); the
+host's selectors are in docs/dev/host-chat-ui.md."""
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+if os.environ.get("GV_SKIP_UI") == "1":
+    pytest.skip("GV_SKIP_UI=1: UI end-to-end tests skipped", allow_module_level=True)
+
+from conftest import database_url_of, server_env  # noqa: E402
+from devstack.api import add_user, configure, grant, signup  # noqa: E402
+from devstack.host_chat import CHAT_MODEL, connect_chat_double, hide_changelog  # noqa: E402
+from devstack.processes import WebUI  # noqa: E402
+from helpers import ledger  # noqa: E402
+from ledger_invariants import assert_ledger_consistent  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
+from test_ui_e2e import SCREENSHOTS, TASK_TIMEOUT_MS, TIMEOUT_MS, browser  # noqa: E402,F401  (fixture)
+
+ASSISTANT = "[id^='message-']:has(.chat-assistant)"
+
+
+@pytest.fixture
+def chat_user(webui, admin, sim, chat_sim):
+    """Chat integration on, the double as the chat model offering the tool, a user with credits."""
+    configure(admin, sim.url, sim.api_key, chat_enabled=True, max_concurrent_tasks=10)
+    connect_chat_double(admin, chat_sim.url, chat_sim.api_key)
+    user = add_user(admin)
+    grant(admin, user.id, 1000)
+    yield user
+    configure(admin, sim.url, sim.api_key, chat_enabled=False)
+
+
+def open_chat(browser, session, path: str = f"/?model={CHAT_MODEL}") -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{session.base_url}/auth")
+    page.evaluate("t => localStorage.setItem('token', t)", session.token)
+    page.goto(f"{session.base_url}{path}")
+    try:
+        expect(page.locator("#chat-input")).to_be_visible()
+    except AssertionError:
+        # Seen rarely on the first page load after the host starts: the chat page never appears.
+        # A person reloads; so do we, once (the screenshot shows what was there instead).
+        page.screenshot(path=Path(os.environ.get("TMPDIR", "/tmp")) / "chat-not-ready.png", full_page=True)
+        page.reload()
+        expect(page.locator("#chat-input")).to_be_visible()
+    return page
+
+
+def ask(page: Page, text: str) -> None:
+    """Types a request with the video tool selected (the model row preselects it) and sends it."""
+    expect(page.get_by_role("button", name="Available Tools")).to_have_text("1")
+    page.locator("#chat-input").click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def confirm(page: Page, title: str = "Generate this video?") -> None:
+    dialog = page.get_by_role("dialog", name=title)
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog).to_be_hidden()
+
+
+def last_reply(page: Page):
+    message = page.locator(ASSISTANT).last
+    expect(message.get_by_role("button", name="Copy")).to_be_visible()  # the reply is done
+    return message
+
+
+def chat_id_of(page: Page) -> str:
+    expect(page).to_have_url(re.compile(r"/c/[0-9a-f-]+$"))
+    return page.url.rsplit("/", 1)[-1]
+
+
+def the_task(session, prompt_part: str, timeout: float = TIMEOUT_MS / 1000) -> dict:
+    """The one task whose prompt has `prompt_part`, once it exists (a confirmed dialog submits it)."""
+    deadline = time.time() + timeout
+    while True:
+        tasks = [t for t in session.ok("GET", "/history", params={"limit": 100})["tasks"] if prompt_part in t["prompt"]]
+        if tasks or time.time() > deadline:
+            assert len(tasks) == 1, tasks
+            return tasks[0]
+        time.sleep(0.2)
+
+
+def expect_video(page: Page, message, task_id: str) -> None:
+    video = message.locator("#response-content-container video")
+    expect(video).to_have_attribute("src", f"/api/v1/google-video/task/{task_id}/video", timeout=TASK_TIMEOUT_MS)
+    page.wait_for_function("v => v.readyState >= 1", arg=video.element_handle(), timeout=TIMEOUT_MS)
+    expect(message.get_by_role("link", name="Download the video")).to_be_visible()
+
+
+def test_the_tool_asks_the_price_and_the_video_lands_in_the_message(browser, chat_user):
+    page = open_chat(browser, chat_user)
+    ask(page, "make a video of a fox crossing a frozen river [sim:polls=3]")
+    confirm(page)
+    reply = last_reply(page)
+    expect(reply.locator(".status-description")).to_contain_text("Generating the video")
+    chat_id = chat_id_of(page)
+    task = the_task(chat_user, "a fox crossing a frozen river")
+    assert task["chat_id"] == chat_id
+    expect_video(page, reply, task["id"])
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "chat.png", full_page=True)
+    page.reload()  # the delivered message is stored, not only pushed
+    expect_video(page, page.locator(ASSISTANT).last, task["id"])
+    charges = [e for e in ledger(chat_user) if e["task_id"] == task["id"]]
+    assert [e["amount"] for e in charges] == [-task["credits_cost"]]
+    page.context.close()
+
+
+def test_the_video_arrives_after_the_tab_was_closed(browser, chat_user):
+    page = open_chat(browser, chat_user)
+    ask(page, "make a video of lanterns over a harbour [sim:polls=4]")
+    confirm(page)
+    last_reply(page)
+    chat_id = chat_id_of(page)
+    page.context.close()  # the user leaves while the video is being generated
+    task = the_task(chat_user, "lanterns over a harbour")
+    assert chat_user.wait_task(task["id"], timeout=TASK_TIMEOUT_MS / 1000)["status"] == "SUCCESS"
+    page = open_chat(browser, chat_user, f"/c/{chat_id}")
+    expect_video(page, page.locator(ASSISTANT).last, task["id"])
+    page.context.close()
+
+
+def test_a_refused_prompt_and_a_failed_task_say_what_happened_to_the_credits(browser, chat_user, admin, sim):
+    configure(admin, sim.url, sim.api_key, chat_enabled=True, blocked_words=["forbiddenword"])
+    balance = chat_user.balance()
+    page = open_chat(browser, chat_user)
+    ask(page, "make a video of a forbiddenword parade")
+    reply = last_reply(page)
+    expect(reply.locator(".status-description")).to_contain_text("blocked term")
+    assert chat_user.balance() == balance  # refused before anything was charged or asked
+
+    page.goto(f"{chat_user.base_url}/?model={CHAT_MODEL}")
+    ask(page, "make a video of a storm at sea [sim:polls=2;fail=Content policy violation]")
+    confirm(page)
+    reply = last_reply(page)
+    task = the_task(chat_user, "a storm at sea")
+    text = reply.locator("#response-content-container")
+    expect(text).to_contain_text("The video could not be made", timeout=TASK_TIMEOUT_MS)
+    expect(text).to_contain_text(f"Your {task['credits_cost']} credits were refunded")
+    assert chat_user.balance() == balance
+    page.context.close()
+
+
+def test_the_action_button_makes_a_video_of_a_message(browser, chat_user):
+    page = open_chat(browser, chat_user)
+    ask(page, "make a video of a paper crane [sim:polls=2]")
+    confirm(page)
+    reply = last_reply(page)
+    first = the_task(chat_user, "a paper crane")
+    expect_video(page, reply, first["id"])
+    page.reload()  # action buttons come with the model list
+    reply = page.locator(ASSISTANT).last
+    reply.hover()
+    reply.get_by_role("button", name="Make a video of this").click()
+    dialog = page.get_by_role("dialog", name="Make a video of this")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("textbox").fill("a paper crane taking flight at dawn [sim:polls=2]")
+    dialog.get_by_role("button", name="Confirm").click()
+    confirm(page)
+    second = the_task(chat_user, "taking flight at dawn")
+    assert second["chat_id"] == first["chat_id"]
+    videos = reply.locator("#response-content-container video")
+    expect(videos).to_have_count(2, timeout=TASK_TIMEOUT_MS)
+    expect(videos.nth(1)).to_have_attribute("src", f"/api/v1/google-video/task/{second['id']}/video")
+    page.context.close()
+
+
+def test_a_restart_in_the_middle_still_delivers(browser, tmp_path: Path, sim, chat_sim, new_database):
+    env = server_env(new_database())
+    server = WebUI(tmp_path / "data", env=env).start()
+    try:
+        admin = signup(server.url, "Admin", "admin@example.com", "admin-password-1")
+        hide_changelog(admin)
+        configure(admin, sim.url, sim.api_key, chat_enabled=True)
+        connect_chat_double(admin, chat_sim.url, chat_sim.api_key)
+        grant(admin, admin.id, 500)
+        page = open_chat(browser, admin)
+        ask(page, "make a video of a lighthouse in fog [sim:polls=6]")
+        confirm(page)
+        last_reply(page)
+        chat_id = chat_id_of(page)
+        page.context.close()
+    finally:
+        server.kill()  # kill -9 while the video is being generated
+    server = WebUI(tmp_path / "data", port=server.port, env=env).start()
+    try:
+        task = the_task(admin, "a lighthouse in fog")
+        assert admin.wait_task(task["id"], timeout=TASK_TIMEOUT_MS / 1000)["status"] == "SUCCESS"
+        page = open_chat(browser, admin, f"/c/{chat_id}")
+        expect_video(page, page.locator(ASSISTANT).last, task["id"])
+        page.context.close()
+    finally:
+        server.stop()
+        assert_ledger_consistent(database_url_of(server))
+
+
+def test_a_deleted_chat_ends_the_delivery(browser, chat_user):
+    page = open_chat(browser, chat_user)
+    ask(page, "make a video of a kite over dunes [sim:polls=4]")
+    confirm(page)
+    last_reply(page)
+    chat_id = chat_id_of(page)
+    page.context.close()
+    assert chat_user.http.delete(f"/api/v1/chats/{chat_id}").status_code == 200
+    task = the_task(chat_user, "a kite over dunes")
+    assert chat_user.wait_task(task["id"], timeout=TASK_TIMEOUT_MS / 1000)["status"] == "SUCCESS"
+    deadline = time.time() + TIMEOUT_MS / 1000
+    while chat_user.ok("GET", f"/task/{task['id']}")["task"]["chat_delivery"] == "pending" and time.time() < deadline:
+        time.sleep(0.3)
+    assert chat_user.ok("GET", f"/task/{task['id']}")["task"]["chat_delivery"] == "gone"
