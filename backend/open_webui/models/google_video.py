@@ -73,6 +73,8 @@ class GoogleVideoConfig(Base):
     provider_settings = Column(JSON, nullable=False, default=dict)  # provider -> {setting: value}; secrets encrypted
     custom_models = Column(JSON, nullable=False, default=list)  # the admin's model entries (catalog.custom_model)
     chat_enabled = Column(Boolean, nullable=False, default=False)  # the chat tool and action are installed
+    welcome_credits = Column(Integer, nullable=False, default=0)  # granted once to each user on first use
+    credit_allowances = Column(JSON, nullable=False, default=list)  # periodic grants (credit_policies.py)
     disabled_models = Column(JSON, nullable=False, default=list)
     max_concurrent_tasks = Column(Integer, nullable=False, default=3)
     task_timeout_seconds = Column(Integer, nullable=False, default=1800)
@@ -269,6 +271,8 @@ class GoogleVideoConfigModel(BaseModel):
     provider_settings: dict[str, dict[str, str]] = {}  # secrets decrypted here; encrypted in the table
     custom_models: list[dict] = []
     chat_enabled: bool = False
+    welcome_credits: int = 0
+    credit_allowances: list[dict] = []
     disabled_models: list[str] = []
     max_concurrent_tasks: int = 3
     task_timeout_seconds: int = 1800

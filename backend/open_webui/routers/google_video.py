@@ -24,13 +24,14 @@ from open_webui.models.google_video import (
 )
 from open_webui.models.users import Users
 from open_webui.utils.auth import get_admin_user, get_verified_user
-from open_webui.utils.google_video import catalog, credits, images, rate_limit
+from open_webui.utils.google_video import catalog, credit_policies, credits, images, rate_limit
 from open_webui.utils.google_video.cancel import CancelRefused, cancel_task
 from open_webui.utils.google_video.chat import plugins as chat_plugins
 from open_webui.utils.google_video.db_retry import is_database_busy
 from open_webui.utils.google_video.forms import (
     ConfigFields,
     ConnectionTestForm,
+    BulkCreditForm,
     CreditAdjustForm,
     DeriveForm,
     ImageToVideoForm,
@@ -69,6 +70,12 @@ def body_limit_for(path: str) -> int:
     if path == "/image-to-video":
         return catalog.MAX_IMAGES_PER_TASK * images.MAX_DATA_URI_CHARS + 256 * 1024
     return 1024 * 1024
+
+
+async def get_module_user(user=Depends(get_verified_user)):
+    """A signed-in user, with the credit policies due to them applied (welcome credits, allowances)."""
+    await credit_policies.on_use(user.id, await GoogleVideoConfigs.get())
+    return user
 
 
 def get_runtime(request: Request) -> GoogleVideoRuntime:
@@ -155,7 +162,7 @@ async def health(request: Request):
 
 
 @router.get("/models")
-async def list_models(user=Depends(get_verified_user)):
+async def list_models(user=Depends(get_module_user)):
     config = await GoogleVideoConfigs.get()
     models = _model_views(config)
     enabled = [m for m in models if m["enabled"] and m["available"]]
@@ -248,6 +255,38 @@ async def admin_stats(request: Request, user=Depends(get_admin_user)):
     }
 
 
+@router.get("/admin/users")
+async def admin_users(query: str = Query("", max_length=100), page: int = Query(1, ge=1, le=100_000),
+                      limit: int = Query(20, ge=1, le=100), user=Depends(get_admin_user)):
+    """The host's users matching a name or e-mail, with their balances: the admin's user picker."""
+    found = await Users.get_users(filter={"query": query.strip()} if query.strip() else None,
+                                  skip=(page - 1) * limit, limit=limit)
+    rows = found["users"]
+    balances = await credits.get_balances([u.id for u in rows])
+    return {"users": [{"id": u.id, "name": u.name, "email": u.email, "role": u.role, "balance": balances.get(u.id, 0)}
+                      for u in rows], "total": found["total"], "page": page, "limit": limit}
+
+
+@router.get("/admin/groups")
+async def admin_groups(user=Depends(get_admin_user)):
+    """The host's groups, for group grants and allowances."""
+    from open_webui.models.groups import Groups
+
+    groups = await Groups.get_groups(filter={})
+    return {"groups": [{"id": g.id, "name": g.name, "members": getattr(g, "member_count", None)} for g in groups]}
+
+
+@router.post("/credits/bulk")
+async def bulk_credits(form: BulkCreditForm, user=Depends(get_admin_user)):
+    """Grant or deduct for every user or a group's members, once per user however often it is retried."""
+    try:
+        result = await credit_policies.bulk_adjust(form.amount, form.reason, form.group_id, form.idempotency_key, user.id)
+    except credit_policies.UnknownGroup:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Group not found.")
+    log.info("google video credits: %s bulk-adjusted %d user(s) by %+d", user.id, result["applied"], form.amount)
+    return {"success": True, **result}
+
+
 @router.post("/credits/adjust")
 async def adjust_credits(form: CreditAdjustForm, user=Depends(get_admin_user)):
     if await Users.get_user_by_id(form.user_id) is None:
@@ -307,7 +346,7 @@ async def module_openapi(request: Request, user=Depends(get_admin_user)):
 
 
 @router.get("/config/user")
-async def get_user_config(user=Depends(get_verified_user)):
+async def get_user_config(user=Depends(get_module_user)):
     config = await GoogleVideoConfigs.get()
     return {
         "enabled": config.enabled and config.configured,
@@ -320,7 +359,7 @@ async def get_user_config(user=Depends(get_verified_user)):
 
 
 @router.get("/credits")
-async def get_credits(user=Depends(get_verified_user)):
+async def get_credits(user=Depends(get_module_user)):
     return {"success": True, "credits": await credits.get_balance(user.id)}
 
 
@@ -349,17 +388,17 @@ def _submit_request(task_type: str, form: TextToVideoForm, images: list = ()) ->
 
 
 @router.post("/text-to-video")
-async def text_to_video(form: TextToVideoForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+async def text_to_video(form: TextToVideoForm, user=Depends(get_module_user), runtime=Depends(get_runtime)):
     return await _submit(runtime, user, _submit_request("text_to_video", form))
 
 
 @router.post("/image-to-video")
-async def image_to_video(form: ImageToVideoForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
+async def image_to_video(form: ImageToVideoForm, user=Depends(get_module_user), runtime=Depends(get_runtime)):
     return await _submit(runtime, user, _submit_request("image_to_video", form, form.images))
 
 
 @router.post("/quote")
-async def get_quote(form: QuoteForm, user=Depends(get_verified_user)):
+async def get_quote(form: QuoteForm, user=Depends(get_module_user)):
     """The price of a generation with these parameters: exactly what a submit with them charges."""
     try:
         return {"success": True, **await quote_request(user.id, form)}

@@ -160,7 +160,7 @@ class IdempotencyConflict(Exception):
 
 @retry_when_database_busy
 async def adjust(user_id: str, amount: int, reason: str, actor_id: str,
-                 idempotency_key: Optional[str] = None) -> Adjustment:
+                 idempotency_key: Optional[str] = None, audit: bool = True) -> Adjustment:
     """Admin grant (amount > 0) or deduction (amount < 0, never below zero), with its audit entry,
     in one transaction. Repeating an idempotency key returns the first outcome and changes nothing."""
     async with get_async_db() as db:
@@ -184,8 +184,9 @@ async def adjust(user_id: str, amount: int, reason: str, actor_id: str,
             raise InsufficientCredits(balance, -amount)
         _ledger_entry(db, user_id, amount, new_balance, "grant" if amount > 0 else "deduct", reason,
                       actor_id=actor_id, idempotency_key=idempotency_key)
-        db.add(audit_entry(actor_id, "credits.adjust", {"amount": amount, "reason": reason, "balance": new_balance,
-                                                         "idempotency_key": idempotency_key}, user_id))
+        if audit:  # a bulk grant audits itself once
+            db.add(audit_entry(actor_id, "credits.adjust", {"amount": amount, "reason": reason, "balance": new_balance,
+                                                             "idempotency_key": idempotency_key}, user_id))
         try:
             await db.commit()
         except IntegrityError:
@@ -198,6 +199,36 @@ async def adjust(user_id: str, amount: int, reason: str, actor_id: str,
         return Adjustment(new_balance, False)
 
 
+@retry_when_database_busy
+async def grant_once(user_id: str, key: str, reason: str, amount: Optional[int] = None,
+                     top_up_to: Optional[int] = None) -> Optional[int]:
+    """A policy grant applied at most once per `key` (unique in the ledger, so across processes
+    too): `amount` credits, or what brings the balance up to `top_up_to` (0 when it is already
+    there: the entry still marks the grant as done). Returns the new balance, None if already done."""
+    async with get_async_db() as db:
+        await _ensure_balance_row(db, user_id)  # a write first: SQLite takes its lock up front
+        if await _by_idempotency_key(db, key) is not None:
+            await db.rollback()
+            return None
+        current = await db.scalar(select(GoogleVideoBalance.balance).where(GoogleVideoBalance.user_id == user_id)
+                                  .with_for_update())
+        granted = amount if amount is not None else max(0, (top_up_to or 0) - current)
+        new_balance = (await db.execute(
+            update(GoogleVideoBalance)
+            .where(GoogleVideoBalance.user_id == user_id, GoogleVideoBalance.balance == current)
+            .values(balance=GoogleVideoBalance.balance + granted, updated_at=now())
+            .returning(GoogleVideoBalance.balance)
+            .execution_options(synchronize_session=False)
+        )).scalar_one()
+        _ledger_entry(db, user_id, granted, new_balance, "grant", reason, actor_id="system", idempotency_key=key)
+        try:
+            await db.commit()
+        except IntegrityError:  # another process granted it first
+            await db.rollback()
+            return None
+        return new_balance
+
+
 async def _by_idempotency_key(db: AsyncSession, key: str) -> Optional[GoogleVideoCredit]:
     return await db.scalar(select(GoogleVideoCredit).where(GoogleVideoCredit.idempotency_key == key))
 
@@ -206,6 +237,13 @@ def _replay(entry: GoogleVideoCredit, user_id: str, amount: int, reason: str) ->
     if (entry.user_id, entry.amount, entry.reason) != (user_id, amount, reason):
         raise IdempotencyConflict()
     return Adjustment(entry.balance, True)
+
+
+async def get_balances(user_ids: list[str], db: Optional[AsyncSession] = None) -> dict[str, int]:
+    async with get_async_db_context(db) as db:
+        rows = await db.execute(select(GoogleVideoBalance.user_id, GoogleVideoBalance.balance)
+                                .where(GoogleVideoBalance.user_id.in_(user_ids)))
+        return dict(rows.all())
 
 
 async def get_balance(user_id: str, db: Optional[AsyncSession] = None) -> int:

@@ -102,6 +102,17 @@ class CustomModelForm(ModuleForm):
         return self
 
 
+class AllowanceRule(ModuleForm):
+    """A periodic grant: each period, to every user (or the members of one of the host's groups),
+    either a top-up of the balance to `amount` or `amount` more."""
+
+    id: str = Field(..., pattern=r"^[A-Za-z0-9_-]{1,40}$")  # part of each grant's idempotency key: keep it
+    group_id: Optional[str] = Field(None, max_length=255)  # None: every user
+    mode: Literal["top_up", "add"]
+    amount: int = Field(..., ge=1, le=MAX_CREDIT_ADJUSTMENT)
+    period: Literal["day", "week", "month"]
+
+
 class ConfigFields(ModuleForm):
     """A config save: only the fields sent change (the rest keep their stored values); the whole
     result is then checked as a ConfigForm."""
@@ -121,6 +132,16 @@ class ConfigFields(ModuleForm):
     disabled_models: list[str] = Field(default_factory=list)
     # Installs the chat tool (every user may enable it) and the "Make a video of this" action.
     chat_enabled: bool = False
+    welcome_credits: int = Field(0, ge=0, le=MAX_CREDIT_ADJUSTMENT)  # once per user, on first use; 0: none
+    credit_allowances: list[AllowanceRule] = Field(default_factory=list, max_length=20)
+
+    @field_validator("credit_allowances")
+    @classmethod
+    def _allowance_ids(cls, v: list[AllowanceRule]) -> list[AllowanceRule]:
+        ids = [rule.id for rule in v]
+        if len(ids) != len(set(ids)):
+            raise ValueError("credit_allowances: each rule needs its own id")
+        return v
     # The admin's model entries: new models, or replacements of declared ones (same id).
     custom_models: list[CustomModelForm] = Field(default_factory=list, max_length=200)
     max_concurrent_tasks: int = Field(3, ge=1, le=100)
@@ -365,6 +386,23 @@ class CreditAdjustForm(ModuleForm):
         v = v.strip()
         if not v:
             raise ValueError("reason must not be empty")
+        return v
+
+
+class BulkCreditForm(ModuleForm):
+    """A grant (> 0) or deduction (< 0) for every user, or the members of one of the host's groups."""
+
+    amount: int = Field(..., ge=-MAX_CREDIT_ADJUSTMENT, le=MAX_CREDIT_ADJUSTMENT)
+    reason: str = Field(..., min_length=1, max_length=500)
+    group_id: Optional[str] = Field(None, max_length=255)
+    # Required: a retried request must not grant twice (each user's entry carries key:user).
+    idempotency_key: str = Field(..., min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+    @field_validator("amount")
+    @classmethod
+    def _non_zero(cls, v: int) -> int:
+        if v == 0:
+            raise ValueError("amount must not be zero")
         return v
 
 

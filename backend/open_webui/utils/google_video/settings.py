@@ -18,3 +18,5 @@ UI_DIR = Path(os.environ.get("GOOGLE_VIDEO_UI_DIR", Path(__file__).resolve().par
 # in-process fake provider. No endpoint can set either.
 TEST_ALLOW_FETCH_FROM = os.environ.get("GOOGLE_VIDEO_TEST_ALLOW_FETCH_FROM", "")
 FAKE_PROVIDER = os.environ.get("GOOGLE_VIDEO_FAKE_PROVIDER") == "1"
+# Tests only: shifts the clock that decides credit allowance periods (a period boundary without waiting).
+TEST_CLOCK_OFFSET_SECONDS = int(os.environ.get("GOOGLE_VIDEO_TEST_CLOCK_OFFSET_SECONDS", "0"))

@@ -15,7 +15,7 @@ import re
 from typing import Any, Awaitable, Callable, Optional
 
 from open_webui.models.google_video import GoogleVideoConfigs, GoogleVideoTasks
-from open_webui.utils.google_video import images, moderation
+from open_webui.utils.google_video import credit_policies, images, moderation
 from open_webui.utils.google_video.submit import SubmitError, SubmitRequest, quote_request, submit_task
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ async def generate(request, user: dict, chat_id: Optional[str], message_id: Opti
     if runtime is None:
         return "The video module is starting up; try again in a moment."
     user_id = user["id"]
+    await credit_policies.on_use(user_id, config)
     try:
         image_refs = await chat_images(user_id, files)
         req = _request(prompt, params, image_refs, _idempotency_key(message_id, prompt, params, image_refs))
