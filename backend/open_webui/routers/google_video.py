@@ -6,7 +6,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.exc import OperationalError
 
 from open_webui.models.google_video import (
@@ -24,7 +24,7 @@ from open_webui.models.google_video import (
 )
 from open_webui.models.users import Users
 from open_webui.utils.auth import get_admin_user, get_verified_user
-from open_webui.utils.google_video import catalog, credit_policies, credits, images, rate_limit
+from open_webui.utils.google_video import catalog, credit_policies, credits, images, rate_limit, reports
 from open_webui.utils.google_video.cancel import CancelRefused, cancel_task
 from open_webui.utils.google_video.chat import plugins as chat_plugins
 from open_webui.utils.google_video.db_retry import is_database_busy
@@ -320,6 +320,52 @@ async def credit_ledger(
     target = user_id if user.role == "admin" else user.id
     entries, total = await credits.list_ledger(target, (page - 1) * limit, limit)
     return {"success": True, "entries": [e.model_dump() for e in entries], "page": page, "limit": limit, "total": total}
+
+
+def _report_scope(user, user_id: Optional[str]) -> Optional[str]:
+    """Admins report on everyone (or one user); users only on themselves."""
+    return user_id if user.role == "admin" else user.id
+
+
+@router.get("/usage")
+async def usage_report(
+    group_by: reports.GroupBy = Query("model"),
+    since: Optional[int] = Query(None, ge=0, le=2**40),
+    until: Optional[int] = Query(None, ge=0, le=2**40),
+    user_id: Optional[str] = Query(None, max_length=255),
+    user=Depends(get_verified_user),
+):
+    """Tasks, successes, failures, credits charged and refunded (from the ledger) and generation
+    times (median, p95 in seconds) per user, model, provider or UTC day, for tasks created in
+    [since, until)."""
+    rows = await reports.usage(group_by, _report_scope(user, user_id), since, until)
+    return {"success": True, "group_by": group_by, "since": since, "until": until, "rows": rows}
+
+
+@router.get("/usage.csv")
+async def usage_report_csv(
+    group_by: reports.GroupBy = Query("model"),
+    since: Optional[int] = Query(None, ge=0, le=2**40),
+    until: Optional[int] = Query(None, ge=0, le=2**40),
+    user_id: Optional[str] = Query(None, max_length=255),
+    user=Depends(get_verified_user),
+):
+    rows = await reports.usage(group_by, _report_scope(user, user_id), since, until)
+    return StreamingResponse(reports.report_csv(rows), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="google-video-usage-{group_by}.csv"'})
+
+
+@router.get("/credits/ledger.csv")
+async def credit_ledger_csv(
+    user_id: Optional[str] = Query(None, max_length=255),
+    since: Optional[int] = Query(None, ge=0, le=2**40),
+    until: Optional[int] = Query(None, ge=0, le=2**40),
+    user=Depends(get_verified_user),
+):
+    """The ledger as CSV, streamed in id order (flat memory at any length)."""
+    return StreamingResponse(reports.ledger_csv(_report_scope(user, user_id), since, until),
+                             media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="google-video-ledger.csv"'})
 
 
 @router.get("/admin/audit")

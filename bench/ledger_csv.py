@@ -1,0 +1,88 @@
+"""Exporting a long ledger as CSV: time, throughput and the server's memory while it streams.
+
+Writes N ledger rows straight into a fresh SQLite database (the module's table, as a busy instance
+would have them), starts Open WebUI with the module on it, downloads GET /credits/ledger.csv as an
+admin and counts the rows, then reads the server process's resident memory (VmRSS) and its peak
+(VmHWM) from /proc before and after: flat memory means the peak barely moves.
+
+    .venv/bin/python bench/ledger_csv.py [--rows 1000000]
+"""
+
+import argparse
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from devstack.api import signup  # noqa: E402
+from devstack.processes import WebUI  # noqa: E402
+
+BATCH = 50_000
+
+
+def server_pid(webui: WebUI) -> int:
+    """The uvicorn process under scripts/serve.sh."""
+    out = subprocess.run(["pgrep", "-f", f"--port {webui.port}"], capture_output=True, text=True).stdout.split()
+    return int(out[0])
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    return {line.split(":")[0]: int(line.split()[1]) for line in status if line.startswith(("VmRSS", "VmHWM"))}
+
+
+def fill(db: Path, user_id: str, rows: int) -> None:
+    conn = sqlite3.connect(db)
+    now = int(time.time())
+    for start in range(0, rows, BATCH):
+        conn.executemany(
+            "INSERT INTO google_video_credits (user_id, amount, balance, kind, reason, task_id, actor_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)",
+            ((user_id, 1, i + 1, "grant", f"bench grant {i}", now) for i in range(start, min(rows, start + BATCH))))
+        conn.commit()
+    conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    data = Path(tempfile.mkdtemp(prefix="gv-bench-ledger-"))
+    server = WebUI(data).start()
+    try:
+        admin = signup(server.url, "Admin", "admin@example.com", "admin-password-1")
+    finally:
+        server.stop()
+    t = time.perf_counter()
+    fill(data / "webui.db", admin.id, args.rows)
+    print(f"wrote {args.rows:,} ledger rows in {time.perf_counter() - t:.1f} s")
+    server = WebUI(data, port=server.port).start()
+    try:
+        pid = server_pid(server)
+        before = memory_kb(pid)
+        rows, size = -1, 0  # the header is not a row
+        t = time.perf_counter()
+        with httpx.stream("GET", f"{server.url}/api/v1/google-video/credits/ledger.csv",
+                          headers={"Authorization": f"Bearer {admin.token}"}, timeout=600) as r:
+            r.raise_for_status()
+            for line in r.iter_lines():
+                rows += 1
+                size += len(line) + 1
+        elapsed = time.perf_counter() - t
+        after = memory_kb(pid)
+    finally:
+        server.stop()
+    print(f"exported {rows:,} rows ({size / 2**20:.0f} MB of CSV) in {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s")
+    print(f"server memory: RSS {before['VmRSS'] / 1024:.0f} MB before, {after['VmRSS'] / 1024:.0f} MB after; "
+          f"peak {before['VmHWM'] / 1024:.0f} MB before, {after['VmHWM'] / 1024:.0f} MB after "
+          f"(+{(after['VmHWM'] - before['VmHWM']) / 1024:.0f} MB while streaming)")
+
+
+if __name__ == "__main__":
+    main()
