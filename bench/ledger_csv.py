@@ -10,7 +10,6 @@ admin and counts the rows, then reads the server process's resident memory (VmRS
 
 import argparse
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,12 +23,6 @@ from devstack.api import signup  # noqa: E402
 from devstack.processes import WebUI  # noqa: E402
 
 BATCH = 50_000
-
-
-def server_pid(webui: WebUI) -> int:
-    """The uvicorn process under scripts/serve.sh."""
-    out = subprocess.run(["pgrep", "-f", f"--port {webui.port}"], capture_output=True, text=True).stdout.split()
-    return int(out[0])
 
 
 def memory_kb(pid: int) -> dict[str, int]:
@@ -64,25 +57,25 @@ def main() -> None:
     print(f"wrote {args.rows:,} ledger rows in {time.perf_counter() - t:.1f} s")
     server = WebUI(data, port=server.port).start()
     try:
-        pid = server_pid(server)
-        before = memory_kb(pid)
-        rows, size = -1, 0  # the header is not a row
-        t = time.perf_counter()
-        with httpx.stream("GET", f"{server.url}/api/v1/google-video/credits/ledger.csv",
-                          headers={"Authorization": f"Bearer {admin.token}"}, timeout=600) as r:
-            r.raise_for_status()
-            for line in r.iter_lines():
-                rows += 1
-                size += len(line) + 1
-        elapsed = time.perf_counter() - t
-        after = memory_kb(pid)
+        pid = server.proc.pid  # scripts/serve.sh execs uvicorn: the same process
+        results = []
+        for encoding in ("identity", "gzip"):  # the host compresses responses for clients that accept it
+            before = memory_kb(pid)
+            rows, size = -1, 0  # the header is not a row
+            t = time.perf_counter()
+            with httpx.stream("GET", f"{server.url}/api/v1/google-video/credits/ledger.csv", timeout=600,
+                              headers={"Authorization": f"Bearer {admin.token}", "Accept-Encoding": encoding}) as r:
+                r.raise_for_status()
+                for line in r.iter_lines():
+                    rows += 1
+                    size += len(line) + 1
+            results.append((encoding, rows, size, time.perf_counter() - t, before, memory_kb(pid)))
     finally:
         server.stop()
-    print(f"exported {rows:,} rows ({size / 2**20:.0f} MB of CSV) in {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s")
-    print(f"server memory: RSS {before['VmRSS'] / 1024:.0f} MB before, {after['VmRSS'] / 1024:.0f} MB after; "
-          f"peak {before['VmHWM'] / 1024:.0f} MB before, {after['VmHWM'] / 1024:.0f} MB after "
-          f"(+{(after['VmHWM'] - before['VmHWM']) / 1024:.0f} MB while streaming)")
-
+    for encoding, rows, size, elapsed, before, after in results:
+        print(f"{encoding:8}: exported {rows:,} rows ({size / 2**20:.0f} MB of CSV) in {elapsed:.1f} s = "
+              f"{rows / elapsed:,.0f} rows/s; server RSS {before['VmRSS'] / 1024:.0f} -> {after['VmRSS'] / 1024:.0f} MB, "
+              f"peak {before['VmHWM'] / 1024:.0f} -> {after['VmHWM'] / 1024:.0f} MB")
 
 if __name__ == "__main__":
     main()

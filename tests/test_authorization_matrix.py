@@ -33,6 +33,7 @@ ACCESS = {
     ("GET", "/admin/users"): "admin",
     ("GET", "/admin/groups"): "admin",
     ("GET", "/usage"): "user",
+    ("GET", "/gallery"): "user",
     ("GET", "/usage.csv"): "user",
     ("GET", "/credits/ledger.csv"): "user",
     ("GET", "/openapi.json"): "admin",
@@ -46,11 +47,11 @@ ACCESS = {
     ("POST", "/task/{task_id}/extend"): "owner",
     ("GET", "/task/{task_id}/poster"): "owner+admin",
 }
-# What the owner (and an admin) get where it is not 200: the world's task has finished, so there is
-# nothing to cancel; its relay model can neither be remixed nor extended; the relay makes no poster.
+# What the owner gets where it is not 200: the world's task has finished, so there is nothing to
+# cancel; its relay model can neither be remixed nor extended.
 OWNER_ANSWER = {("POST", "/task/{task_id}/cancel"): 409, ("POST", "/task/{task_id}/remix"): 422,
-                ("POST", "/task/{task_id}/extend"): 422, ("GET", "/task/{task_id}/poster"): 404}
-ADMIN_ANSWER = {("GET", "/task/{task_id}/poster"): 404}
+                ("POST", "/task/{task_id}/extend"): 422}
+ADMIN_ANSWER: dict = {}
 
 
 @pytest.fixture

@@ -156,3 +156,39 @@ def test_bad_storage_settings_are_refused(configured, sim):
     assert r.status_code == 422
     r = configured.request("POST", "/config", json={"storage_backend": "s3", "s3_bucket": "b", "s3_endpoint_url": "file:///x"})
     assert r.status_code == 422
+
+
+def test_every_stored_video_gets_a_first_frame_poster(configured, user, sim, webui):
+    """Made when the video is stored (beside it in storage), and for videos stored before, on request."""
+    from io import BytesIO
+
+    from devstack.api import grant
+
+    from PIL import Image
+
+    from helpers import data_uri
+
+    grant(configured, user.id, 500)
+    task = user.ok("POST", "/image-to-video", json={"prompt": "poster [sim:polls=1]", "model": "veo3-pro-frames",
+                                                    "images": [data_uri((20, 180, 40))]})["task"]
+    task = user.wait_task(task["id"])
+    assert task["poster_url"] == f"/api/v1/google-video/task/{task['id']}/poster"
+    r = user.request("GET", f"/task/{task['id']}/poster")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+    image = Image.open(BytesIO(r.content)).convert("RGB")
+    r_, g, b = image.getpixel((image.width // 2, image.height // 2))
+    assert g > 120 and r_ < 90 and b < 90  # the input image is the video's first frame
+    # A video stored before posters existed gets one on its first request, kept for the next.
+    import sqlalchemy as sa
+
+    from conftest import database_url_of
+
+    engine = sa.create_engine(database_url_of(webui))
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE google_video_tasks SET poster_path = NULL WHERE id = :id"), {"id": task["id"]})
+    again = user.request("GET", f"/task/{task['id']}/poster")
+    assert again.status_code == 200 and again.content[:3] == b"\xff\xd8\xff"
+    with engine.connect() as conn:
+        kept = conn.execute(sa.text("SELECT poster_path FROM google_video_tasks WHERE id = :id"), {"id": task["id"]}).scalar()
+    engine.dispose()
+    assert kept and kept.startswith("posters/")

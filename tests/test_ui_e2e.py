@@ -215,10 +215,12 @@ def test_admin_configures_and_grants_credits(open_ui, configured, user, restore_
     assert config["model_credits_config"]["veo3-fast"] == 77
     assert config["task_timeout_seconds"] == 180
 
-    page.get_by_label("User ID").fill(user.id)
-    page.get_by_label("Amount").fill("500")
-    page.get_by_label("Reason").fill("welcome credits")
-    page.get_by_role("button", name="Adjust credits").click()
+    # The user picker: search by e-mail, pick the user, adjust.
+    page.get_by_test_id("user-search").fill(user.user["email"])
+    page.locator(f'[data-testid=user-result][data-user-id="{user.id}"]').click()
+    page.get_by_test_id("adjust-amount").fill("500")
+    page.get_by_test_id("adjust-reason").fill("welcome credits")
+    page.get_by_test_id("adjust-submit").click()
     expect(page.get_by_test_id("adjust-result")).to_contain_text("500")
     assert user.balance() == 500
     audit_log = page.get_by_test_id("audit-log")

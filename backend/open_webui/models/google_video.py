@@ -395,7 +395,8 @@ class GoogleVideoTaskModel(BaseModel):
             # Our copy when stored; while the copy is pending, the relay's own (expiring) URL.
             "video_url": f"/api/v1/google-video/task/{self.id}/video" if self.video_path
             else (self.video_url if self.status == TaskStatus.SUCCESS and self.cloud_upload_status == "pending" else None),
-            "poster_url": f"/api/v1/google-video/task/{self.id}/poster" if self.poster_path else None,
+            # Stored videos always have one: made with the video, or on first request for older ones.
+            "poster_url": f"/api/v1/google-video/task/{self.id}/poster" if self.poster_path or self.video_path else None,
             "operation": self.operation,
             "source_task_id": self.source_task_id,
             "chat_id": self.chat_id,
@@ -557,6 +558,32 @@ class GoogleVideoTaskTable:
             conditions.append(GoogleVideoTask.status.in_(status))
         return await fetch_page(GoogleVideoTask, GoogleVideoTaskModel, conditions, offset, limit, db)
 
+    async def gallery(
+        self, user_id: str, before: Optional[str], limit: int, query: str = "", statuses: Optional[list[str]] = None,
+        model: Optional[str] = None, since: Optional[int] = None, until: Optional[int] = None,
+        db: Optional[AsyncSession] = None,
+    ) -> list[GoogleVideoTaskModel]:
+        """A page of the user's tasks, newest first, after the cursor `before` (a task id: ids sort by
+        creation time), so every page costs the same however deep (index on user_id, id)."""
+        conditions = [GoogleVideoTask.user_id == user_id]
+        if before:
+            conditions.append(GoogleVideoTask.id < before)
+        if query:
+            escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conditions.append(GoogleVideoTask.prompt.ilike(f"%{escaped}%", escape="\\"))
+        if statuses:
+            conditions.append(GoogleVideoTask.status.in_(statuses))
+        if model:
+            conditions.append(GoogleVideoTask.model == model)
+        if since is not None:
+            conditions.append(GoogleVideoTask.created_at >= since)
+        if until is not None:
+            conditions.append(GoogleVideoTask.created_at < until)
+        async with get_async_db_context(db) as db:
+            rows = await db.scalars(select(GoogleVideoTask).where(*conditions)
+                                    .order_by(GoogleVideoTask.id.desc()).limit(limit))
+            return [GoogleVideoTaskModel.model_validate(r) for r in rows]
+
     @retry_when_database_busy
     async def delete_finished(self, task_id: str, user_id: str) -> bool:
         async with get_async_db() as db:
@@ -580,6 +607,18 @@ class GoogleVideoTaskTable:
                 .where(GoogleVideoTask.id == task_id, GoogleVideoTask.user_id == user_id, GoogleVideoTask.chat_id.is_(None))
                 .values(chat_id=chat_id, chat_message_id=message_id, chat_delivery="pending", chat_delivery_at=now())
             )
+            await db.commit()
+            return result.rowcount == 1
+
+    @retry_when_database_busy
+    async def set_poster(self, task_id: str, video_path: str, poster_path: str) -> bool:
+        """Record a poster made later for a stored video; False if another request was first (or the video changed)."""
+        async with get_async_db() as db:
+            result = await db.execute(
+                update(GoogleVideoTask)
+                .where(GoogleVideoTask.id == task_id, GoogleVideoTask.video_path == video_path,
+                       GoogleVideoTask.poster_path.is_(None))
+                .values(poster_path=poster_path))
             await db.commit()
             return result.rowcount == 1
 

@@ -44,6 +44,7 @@ from open_webui.utils.google_video.providers.relay import RelayProvider
 from open_webui.utils.google_video.request_guard import ModuleRoute
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime
 from open_webui.utils.google_video.storage import VIDEO_MEDIA_TYPES, StorageError, content_type_of
+from open_webui.utils.google_video.storage.poster import store_first_frame
 from open_webui.utils.google_video.submit import (
     SubmitError,
     SubmitRequest,
@@ -572,6 +573,31 @@ async def history(
     return {"success": True, "tasks": [t.public_dict() for t in tasks], "page": page, "limit": limit, "total": total}
 
 
+@router.get("/gallery")
+async def gallery(
+    cursor: Optional[str] = Query(None, pattern=r"^[0-9a-f]{1,64}$"),
+    limit: int = Query(48, ge=1, le=200),
+    q: str = Query("", max_length=200),
+    status_filter: Optional[str] = Query(None, alias="status", max_length=20),
+    model: Optional[str] = Query(None, max_length=100),
+    since: Optional[int] = Query(None, ge=0, le=2**40),
+    until: Optional[int] = Query(None, ge=0, le=2**40),
+    user=Depends(get_verified_user),
+):
+    """The user's tasks newest first in cursor pages (pass `next_cursor` back), with prompt search
+    and filters; each page costs the same at any depth."""
+    statuses = None
+    if status_filter:
+        statuses = STATUS_FILTERS.get(status_filter.upper())
+        if statuses is None:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                                f"Unknown status filter; use one of {', '.join(STATUS_FILTERS)}.")
+    tasks = await GoogleVideoTasks.gallery(user.id, cursor, limit, q.strip(), list(statuses) if statuses else None,
+                                           model, since, until)
+    return {"success": True, "tasks": [t.public_dict() for t in tasks],
+            "next_cursor": tasks[-1].id if len(tasks) == limit else None}
+
+
 async def _stored_video(task_id: str, user, runtime: GoogleVideoRuntime):
     task = await _own_task(task_id, user, allow_admin=True)
     if not task.video_path:
@@ -621,16 +647,29 @@ async def _signed_url(storage, key: str, seconds: int, download_name: Optional[s
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "The video storage is not reachable right now.")
 
 
+async def _make_poster(runtime: GoogleVideoRuntime, storage, task: GoogleVideoTaskModel) -> Optional[str]:
+    """The first-frame poster of a video stored before posters were made (kept for next time)."""
+    key = await store_first_frame(runtime.image_workers.run, storage, task.id, task.video_path, b"", task.video_size)
+    if key is None or await GoogleVideoTasks.set_poster(task.id, task.video_path, key):
+        return key
+    try:  # another request made one first: use that one
+        await storage.delete(key)
+    except StorageError:
+        log.warning("google video task %s: could not delete the surplus poster %s", task.id, key)
+    return (await GoogleVideoTasks.get(task.id)).poster_path
+
+
 @router.get("/task/{task_id}/poster")
 async def task_poster(task_id: str, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
     """The still image the provider made of the video (stored with it; PNG, JPEG or WebP)."""
     task = await _own_task(task_id, user, allow_admin=True)
-    if not task.poster_path:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "This task has no poster image.")
     storage = runtime.storage(await GoogleVideoConfigs.get(), task.storage_backend)
+    poster_path = task.poster_path or (task.video_path and await _make_poster(runtime, storage, task))
+    if not poster_path:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "This task has no poster image.")
     try:
-        data = await storage.get_bytes(task.poster_path)
+        data = await storage.get_bytes(poster_path)
     except StorageError:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "The poster image cannot be read right now.")
-    return Response(data, media_type=content_type_of(task.poster_path),
+    return Response(data, media_type=content_type_of(poster_path),
                     headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})

@@ -32,7 +32,7 @@ from open_webui.utils.google_video.storage import (
     VideoFetchError,
     copy_video,
 )
-from open_webui.utils.google_video.storage.poster import store_poster
+from open_webui.utils.google_video.storage.poster import store_first_frame, store_poster
 
 log = logging.getLogger(__name__)
 
@@ -358,6 +358,9 @@ class TaskPoller:
             stored = await self._fetch_result(config, provider, status.video_url, task.id)
             poster = await store_poster(provider, self.runtime.result_client(config, provider.name), storage, task,
                                         status.video_url)
+            if poster is None:
+                poster = await store_first_frame(self.runtime.image_workers.run, storage, task.id, stored.key,
+                                                 stored.head, stored.size)
         except VideoFetchError as e:
             if e.permanent:
                 await self._finished(await lifecycle.finish_failure(

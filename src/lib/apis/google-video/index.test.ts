@@ -81,6 +81,29 @@ const CASES: [string, () => Promise<unknown>, string, string, unknown][] = [
 		{ user_id: 'u1', amount: -5, reason: 'oops' }
 	],
 	[
+		'adjustCredits (with an idempotency key)',
+		() => api.adjustCredits('tk', 'u1', 8, 'bonus', 'k-1'),
+		'POST',
+		'/api/v1/google-video/credits/adjust',
+		{ user_id: 'u1', amount: 8, reason: 'bonus', idempotency_key: 'k-1' }
+	],
+	[
+		'searchUsers',
+		() => api.searchUsers('tk', { query: 'ann lee', page: 2, limit: 10 }),
+		'GET',
+		'/api/v1/google-video/admin/users?query=ann+lee&page=2&limit=10',
+		undefined
+	],
+	['searchUsers (everyone)', () => api.searchUsers('tk', { query: '' }), 'GET', '/api/v1/google-video/admin/users', undefined],
+	['getGroups', () => api.getGroups('tk'), 'GET', '/api/v1/google-video/admin/groups', undefined],
+	[
+		'bulkCredits',
+		() => api.bulkCredits('tk', { amount: 7, reason: 'launch', group_id: 'g1', idempotency_key: 'k-2' }),
+		'POST',
+		'/api/v1/google-video/credits/bulk',
+		{ amount: 7, reason: 'launch', group_id: 'g1', idempotency_key: 'k-2' }
+	],
+	[
 		'getLedger',
 		() => api.getLedger('tk', { user_id: 'u 1', page: 1 }),
 		'GET',

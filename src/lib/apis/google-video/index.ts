@@ -3,13 +3,17 @@
 // `detail` message (or 'Server connection failed') so callers can show it as is.
 import type {
 	AdminConfig,
+	AdminUsersPage,
 	AuditEntry,
+	BulkCreditForm,
+	BulkCreditResult,
 	ConfigForm,
 	ConnectionResult,
 	DeriveForm,
 	DeriveOperation,
 	Health,
 	HistoryPage,
+	HostGroup,
 	ImageInput,
 	LedgerEntry,
 	ModelsResponse,
@@ -117,10 +121,22 @@ export const getAdminStats = (token: string) => request<Stats>(token, 'GET', '/a
 export const getAuditLog = (token: string, query: { action?: string; page?: number; limit?: number } = {}) =>
 	request<Page<AuditEntry>>(token, 'GET', '/admin/audit', { query });
 
-export const adjustCredits = (token: string, userId: string, amount: number, reason: string) =>
-	request<{ success: boolean; user_id: string; balance: number }>(token, 'POST', '/credits/adjust', {
-		json: { user_id: userId, amount, reason }
+/** With an idempotency key, a retry of the same adjustment (e.g. after a lost answer) applies it once. */
+export const adjustCredits = (token: string, userId: string, amount: number, reason: string, idempotencyKey?: string) =>
+	request<{ success: boolean; user_id: string; balance: number; replayed?: boolean }>(token, 'POST', '/credits/adjust', {
+		json: { user_id: userId, amount, reason, ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}) }
 	});
+
+/** The host's users whose name or e-mail contains `query` (all when empty), with their balances. */
+export const searchUsers = (token: string, query: { query?: string; page?: number; limit?: number } = {}) =>
+	request<AdminUsersPage>(token, 'GET', '/admin/users', { query });
+
+/** The host's groups, for group grants and allowances. */
+export const getGroups = (token: string) => request<{ groups: HostGroup[] }>(token, 'GET', '/admin/groups');
+
+/** A grant or deduction for every user (no group_id) or one group's members, once per user per key. */
+export const bulkCredits = (token: string, form: BulkCreditForm) =>
+	request<BulkCreditResult>(token, 'POST', '/credits/bulk', { json: form });
 
 /** Admins may pass user_id (or nothing for everyone); other users always get their own entries. */
 export const getLedger = (token: string, query: { user_id?: string; page?: number; limit?: number } = {}) =>

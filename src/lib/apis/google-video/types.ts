@@ -194,6 +194,24 @@ export interface ConfigForm {
 	clear_secrets?: string[];
 	/** The admin's own model entries (the whole list is replaced). */
 	custom_models?: CustomModel[];
+	/** Granted once to each user, the first time they use the module; 0: none. */
+	welcome_credits?: number;
+	/** Periodic grants per group or to everyone (the whole list is replaced). */
+	credit_allowances?: CreditAllowance[];
+}
+
+/** How an allowance grants each period: the balance topped up to `amount`, or `amount` more. */
+export type AllowanceMode = 'top_up' | 'add';
+export type AllowancePeriod = 'day' | 'week' | 'month';
+
+/** A periodic grant (config `credit_allowances`). Its id is part of each grant's idempotency key:
+ * it is kept once created (a new id would grant the current period again). */
+export interface CreditAllowance {
+	id: string; // [A-Za-z0-9_-]{1,40}
+	group_id: string | null; // null: every user
+	mode: AllowanceMode;
+	amount: number; // whole credits, 1 or more
+	period: AllowancePeriod;
 }
 
 /** An admin's model entry (config `custom_models`): a new model of a registered provider, or the
@@ -323,6 +341,45 @@ export interface LedgerEntry {
 	task_id?: string | null;
 	actor_id?: string | null;
 	created_at: number;
+}
+
+/** A host user as the admin's user picker shows them (GET /admin/users). */
+export interface AdminUser {
+	id: string;
+	name: string;
+	email: string;
+	role: string;
+	balance: number;
+}
+
+export interface AdminUsersPage {
+	users: AdminUser[];
+	total: number;
+	page: number;
+	limit: number;
+}
+
+/** One of the host's groups (GET /admin/groups); members may be unknown (null). */
+export interface HostGroup {
+	id: string;
+	name: string;
+	members: number | null;
+}
+
+/** POST /credits/bulk: a grant (> 0) or deduction (< 0) for every user or one group's members. */
+export interface BulkCreditForm {
+	amount: number;
+	reason: string;
+	group_id?: string | null; // omitted or null: every user
+	idempotency_key: string; // [A-Za-z0-9_.:-]{1,80}; a retry with it applies only what is missing
+}
+
+export interface BulkCreditResult {
+	success: boolean;
+	users: number; // targeted
+	applied: number;
+	replayed: number; // already applied by an earlier request with the same key
+	skipped_insufficient: string[]; // user ids whose balance was below the deduction
 }
 
 export interface AuditEntry {

@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import uuid
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import AsyncIterator, Optional
 
 import httpx
@@ -20,6 +20,7 @@ DEFAULT_MAX_VIDEO_BYTES = 500 * 1024 * 1024
 PART_BYTES = 8 * 1024 * 1024  # S3 and COS take parts of 5 MB and more
 _READ_CHUNK = 256 * 1024
 _SNIFF_BYTES = 16
+HEAD_BYTES = 8 * 1024 * 1024  # a faststart MP4's first frame is in here (moov first, then the first samples)
 
 
 class VideoFetchError(Exception):
@@ -37,6 +38,7 @@ class StoredVideo:
     size: int
     duration_ms: Optional[int]
     sha256: str
+    head: bytes = field(default=b"", repr=False)  # the first bytes, for the poster frame (not stored)
 
 
 async def copy_video(
@@ -96,9 +98,11 @@ async def _store_chunks(chunks: AsyncIterator[bytes], storage: ObjectStorage, st
     writer: Optional[UploadWriter] = None
     uploading: Optional[asyncio.Task] = None
     digest, moov = hashlib.sha256(), MoovCatcher()
-    buffer, size, container = bytearray(), 0, None
+    buffer, size, container, head = bytearray(), 0, None, bytearray()
     try:
         async for chunk in chunks:
+            if len(head) < HEAD_BYTES:
+                head += chunk[:HEAD_BYTES - len(head)]
             size += len(chunk)
             if size > max_bytes:
                 raise VideoFetchError(f"video is larger than the {max_bytes // (1024 * 1024)} MB limit", permanent=True)
@@ -127,7 +131,7 @@ async def _store_chunks(chunks: AsyncIterator[bytes], storage: ObjectStorage, st
             await writer.abort()
     duration = moov.duration_seconds() if container == "mp4" else None
     return StoredVideo(f"{stem}.{container}", size, int(duration * 1000) if duration is not None else None,
-                       digest.hexdigest())
+                       digest.hexdigest(), bytes(head))
 
 
 def _container_of(head: bytes) -> str:

@@ -1,12 +1,16 @@
-"""A finished video's poster image, from providers that make one (OpenAI's thumbnail variant).
+"""A finished video's poster image: the provider's own (OpenAI's thumbnail variant), else the
+video's first frame, made when the video is stored (from its first bytes, on the image workers)
+or, for videos stored before, on first request. Kept beside the video in the same storage.
 
 Best effort: a missing or odd poster never holds up or fails a delivered video. Only PNG, JPEG
 and WebP (judged by their magic bytes) are kept, since the poster is served from our origin.
 """
 
+import io
 import logging
 import uuid
-from typing import Optional
+from pathlib import Path
+from typing import Optional, Union
 
 import httpx
 
@@ -56,4 +60,51 @@ async def store_poster(provider: VideoProvider, http: httpx.AsyncClient, storage
         return None
     except Exception:  # a poster must never fail the delivery of the video it illustrates
         log.warning("google video task %s: the poster image failed unexpectedly", task.id, exc_info=True)
+        return None
+
+
+POSTER_WIDTH = 640
+MAX_FULL_READ_BYTES = 64 * 1024 * 1024  # a cloud video is read whole for its poster only up to this
+
+
+def first_frame_jpeg(source: Union[bytes, Path]) -> bytes:
+    """The first video frame as a JPEG at most POSTER_WIDTH wide (CPU work: run it on the image
+    workers). Raises ValueError when there is no decodable frame (e.g. the moov is at the end of a
+    truncated head)."""
+    import av
+
+    try:
+        with av.open(io.BytesIO(source) if isinstance(source, bytes) else str(source)) as container:
+            for frame in container.decode(video=0):
+                image = frame.to_image()
+                image.thumbnail((POSTER_WIDTH, POSTER_WIDTH))
+                out = io.BytesIO()
+                image.convert("RGB").save(out, "JPEG", quality=82)
+                return out.getvalue()
+    except (av.FFmpegError, OSError, IndexError) as e:
+        raise ValueError(f"no decodable frame: {type(e).__name__}")
+    raise ValueError("the video has no frames")
+
+
+async def store_first_frame(run_on_workers, storage: ObjectStorage, task_id: str, video_key: str,
+                            head: bytes = b"", video_size: Optional[int] = None) -> Optional[str]:
+    """The storage key of a poster made from the video's first frame, or None (logged)."""
+    try:
+        try:
+            if not head:
+                raise ValueError("no head")
+            data = await run_on_workers(first_frame_jpeg, head)
+        except ValueError:
+            local = storage.local_path(video_key)
+            if local is not None:
+                data = await run_on_workers(first_frame_jpeg, local)
+            elif video_size is not None and video_size <= MAX_FULL_READ_BYTES:
+                data = await run_on_workers(first_frame_jpeg, await storage.get_bytes(video_key))
+            else:
+                raise
+        key = f"posters/{task_id}-{uuid.uuid4().hex[:8]}.jpg"
+        await storage.put_bytes(key, data)
+        return key
+    except Exception as e:  # a poster must never fail what it illustrates
+        log.info("google video task %s: no first-frame poster (%s)", task_id, e)
         return None
