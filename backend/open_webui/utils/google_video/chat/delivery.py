@@ -113,7 +113,11 @@ async def _push(task: GoogleVideoTaskModel, message: dict) -> None:
         emit = await get_event_emitter({"user_id": task.user_id, "chat_id": task.chat_id,
                                         "message_id": task.chat_message_id})
         await emit({"type": "chat:completion", "data": {k: v for k, v in message.items() if v is not None}})
-        done = "Video ready" if task.status == TaskStatus.SUCCESS else "Video not made"
-        await emit({"type": "status", "data": {"description": done, "done": True}})
+        ok = task.status == TaskStatus.SUCCESS
+        await emit({"type": "status", "data": {"description": "Video ready" if ok else "Video not made", "done": True}})
+        # The host shows this as a toast wherever the user is in the chat UI.
+        note = ("Your video is ready." if ok else
+                f"Your video could not be made; {task.credits_refunded} credits were refunded.")
+        await emit({"type": "notification", "data": {"type": "success" if ok else "error", "content": note}})
     except Exception:
         log.debug("google video task %s: could not push the delivered message", task.id, exc_info=True)
