@@ -451,6 +451,12 @@ class GoogleVideoUploadModel(BaseModel):
 ####################
 
 
+def in_window(column, since: Optional[int], until: Optional[int]) -> list:
+    """Conditions keeping `column` (epoch seconds) in [since, until); either end may be open."""
+    return [c for c in (column >= since if since is not None else None, column < until if until is not None else None)
+            if c is not None]
+
+
 async def fetch_page(table, model, conditions, offset: int, limit: int, db: Optional[AsyncSession] = None):
     """Rows newest first (ids grow with time) and the real total for the same filter."""
     async with get_async_db_context(db) as db:
@@ -575,10 +581,7 @@ class GoogleVideoTaskTable:
             conditions.append(GoogleVideoTask.status.in_(statuses))
         if model:
             conditions.append(GoogleVideoTask.model == model)
-        if since is not None:
-            conditions.append(GoogleVideoTask.created_at >= since)
-        if until is not None:
-            conditions.append(GoogleVideoTask.created_at < until)
+        conditions += in_window(GoogleVideoTask.created_at, since, until)
         async with get_async_db_context(db) as db:
             rows = await db.scalars(select(GoogleVideoTask).where(*conditions)
                                     .order_by(GoogleVideoTask.id.desc()).limit(limit))

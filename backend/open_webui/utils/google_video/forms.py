@@ -366,12 +366,11 @@ class ConnectionTestForm(ModuleForm):
         return v
 
 
-class CreditAdjustForm(ModuleForm):
-    user_id: str = Field(..., min_length=1, max_length=255)
+class CreditChangeForm(ModuleForm):
+    """A grant (amount > 0) or a deduction (amount < 0) with the reason the ledger keeps."""
+
     amount: int = Field(..., ge=-MAX_CREDIT_ADJUSTMENT, le=MAX_CREDIT_ADJUSTMENT)
     reason: str = Field(..., min_length=1, max_length=500)
-    # Repeating an adjustment with the same key applies it once (a retried 5xx cannot grant twice).
-    idempotency_key: Optional[str] = idempotency_key_field()
 
     @field_validator("amount")
     @classmethod
@@ -389,21 +388,18 @@ class CreditAdjustForm(ModuleForm):
         return v
 
 
-class BulkCreditForm(ModuleForm):
-    """A grant (> 0) or deduction (< 0) for every user, or the members of one of the host's groups."""
+class CreditAdjustForm(CreditChangeForm):
+    user_id: str = Field(..., min_length=1, max_length=255)
+    # Repeating an adjustment with the same key applies it once (a retried 5xx cannot grant twice).
+    idempotency_key: Optional[str] = idempotency_key_field()
 
-    amount: int = Field(..., ge=-MAX_CREDIT_ADJUSTMENT, le=MAX_CREDIT_ADJUSTMENT)
-    reason: str = Field(..., min_length=1, max_length=500)
+
+class BulkCreditForm(CreditChangeForm):
+    """For every user, or the members of one of the host's groups."""
+
     group_id: Optional[str] = Field(None, max_length=255)
     # Required: a retried request must not grant twice (each user's entry carries key:user).
     idempotency_key: str = Field(..., min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.:-]+$")
-
-    @field_validator("amount")
-    @classmethod
-    def _non_zero(cls, v: int) -> int:
-        if v == 0:
-            raise ValueError("amount must not be zero")
-        return v
 
 
 class VideoParameters(ModuleForm):

@@ -13,7 +13,7 @@ from typing import AsyncIterator, Literal, Optional
 from sqlalchemy import case, func, select
 
 from open_webui.internal.db import get_async_db
-from open_webui.models.google_video import GoogleVideoCredit, GoogleVideoTask, TaskStatus
+from open_webui.models.google_video import GoogleVideoCredit, GoogleVideoTask, TaskStatus, in_window
 
 GroupBy = Literal["user", "model", "provider", "day"]
 EXPORT_PAGE = 5000
@@ -28,15 +28,8 @@ def _key_column(group_by: GroupBy):
     return {"user": GoogleVideoTask.user_id, "model": GoogleVideoTask.model, "provider": GoogleVideoTask.provider}[group_by]
 
 
-def _task_filter(user_id: Optional[str], since: Optional[int], until: Optional[int]) -> list:
-    conditions = []
-    if user_id:
-        conditions.append(GoogleVideoTask.user_id == user_id)
-    if since is not None:
-        conditions.append(GoogleVideoTask.created_at >= since)
-    if until is not None:
-        conditions.append(GoogleVideoTask.created_at < until)
-    return conditions
+def _filter(table, user_id: Optional[str], since: Optional[int], until: Optional[int]) -> list:
+    return [*([table.user_id == user_id] if user_id else []), *in_window(table.created_at, since, until)]
 
 
 def percentile(sorted_values: list[float], p: float) -> Optional[float]:
@@ -58,7 +51,7 @@ async def usage(group_by: GroupBy, user_id: Optional[str] = None, since: Optiona
                 until: Optional[int] = None) -> list[dict]:
     """One row per user, model, provider or UTC day of the tasks created in [since, until)."""
     key = _key_column(group_by).label("key")
-    conditions = _task_filter(user_id, since, until)
+    conditions = _filter(GoogleVideoTask, user_id, since, until)
     charged = func.coalesce(func.sum(case((GoogleVideoCredit.kind == "charge", -GoogleVideoCredit.amount), else_=0)), 0)
     refunded = func.coalesce(func.sum(case((GoogleVideoCredit.kind == "refund", GoogleVideoCredit.amount), else_=0)), 0)
     async with get_async_db() as db:
@@ -111,13 +104,7 @@ async def report_csv(rows: list[dict]) -> AsyncIterator[str]:
 async def ledger_csv(user_id: Optional[str], since: Optional[int] = None, until: Optional[int] = None) -> AsyncIterator[str]:
     """The ledger in id order, a page of EXPORT_PAGE rows per short transaction (keyset paging)."""
     yield csv_line(LEDGER_COLUMNS)
-    conditions = []
-    if user_id:
-        conditions.append(GoogleVideoCredit.user_id == user_id)
-    if since is not None:
-        conditions.append(GoogleVideoCredit.created_at >= since)
-    if until is not None:
-        conditions.append(GoogleVideoCredit.created_at < until)
+    conditions = _filter(GoogleVideoCredit, user_id, since, until)
     columns = [getattr(GoogleVideoCredit, c) for c in LEDGER_COLUMNS]
     last_id = 0
     while True:
