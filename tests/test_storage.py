@@ -49,8 +49,11 @@ def test_videos_go_to_private_cloud_storage_and_play_through_signed_urls(configu
     done = generate(funded)
     assert done["status"] == "SUCCESS" and done["cloud_upload_status"] == "uploaded", done
     # Filtered by task: a task of an earlier test may finish into this bucket meanwhile.
-    [key] = [k for k in object_store.keys(bucket) if done["id"] in k]
+    [poster, key] = sorted(k for k in object_store.keys(bucket) if done["id"] in k)
     assert key.startswith("openwebui/videos/") and key.endswith(".mp4")
+    assert poster.startswith("openwebui/posters/") and poster.endswith(".jpg")  # beside the video, same storage
+    r = funded.request("GET", f"/task/{done['id']}/poster")
+    assert r.status_code == 200 and r.content == object_store.get(bucket, poster)
     stored = object_store.get(bucket, key)
     assert hashlib.sha256(stored).hexdigest() == done["video_sha256"] and len(stored) == done["video_size"]
     assert done["video_duration"] == 2.0 and done["cloud_video_url"].endswith(key)

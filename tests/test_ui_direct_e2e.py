@@ -34,6 +34,7 @@ def test_remix_from_history_is_charged_as_quoted_and_linked(open_ui, direct, tmp
     page = open_ui(direct)
     page.get_by_role("tab", name="History").click()
     item = page.get_by_test_id("history-item").filter(has_text="a paper boat")
+    item.click()  # the gallery card opens the player
     expect(item.get_by_test_id("video-player")).to_have_attribute("poster", source["poster_url"])
     item.get_by_test_id("remix-button").click()
     item.get_by_test_id("derive-prompt").fill("the boat at night [sim:polls=1]")

@@ -271,6 +271,7 @@ def test_text_to_video_progress_playback_and_history(open_ui, configured, user, 
     item = page.get_by_test_id("history-item").first
     expect(item).to_contain_text("a red fox running through snow")
     expect(item.get_by_test_id("task-status")).to_have_attribute("data-status", "SUCCESS")
+    item.click()  # the gallery card opens the player
     wait_video_playable(page, item.get_by_test_id("video-player"))
     shot(page, tmp_path, "history", publish=True)
 

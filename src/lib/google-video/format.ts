@@ -2,6 +2,20 @@
 export const formatTime = (seconds: number | null | undefined, lang = 'en') =>
 	seconds ? new Date(seconds * 1000).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') : '-';
 
+/** A short date and time for a card: "Nov 29, 2:05 PM", with the year when it is not this year's. */
+export const formatShortTime = (seconds: number | null | undefined, lang = 'en', now = Date.now()) => {
+	if (!seconds) return '-';
+	const date = new Date(seconds * 1000);
+	const year = date.getFullYear() === new Date(now).getFullYear() ? {} : { year: 'numeric' as const };
+	return date.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US', {
+		...year,
+		month: 'short',
+		day: 'numeric',
+		hour: 'numeric',
+		minute: '2-digit'
+	});
+};
+
 export const formatBytes = (bytes: number | null | undefined) => {
 	if (!bytes) return '-';
 	const units = ['B', 'KB', 'MB', 'GB'];

@@ -49,13 +49,17 @@ export const connectSocket = async (token: string): Promise<Socket> => {
 		document.documentElement.dataset.gvSocket = 'connected';
 	});
 	socket.on('disconnect', () => (document.documentElement.dataset.gvSocket = 'disconnected'));
-	socket.on(PROGRESS_EVENT, (task: Task) => listeners.forEach((fn) => fn(task)));
+	socket.on(PROGRESS_EVENT, publishTaskUpdate);
 	return socket;
 };
 
 export const socketConnected = () => socket?.connected ?? false;
 
-/** Calls `fn` for every pushed task update (any task of this user). Returns the unsubscribe. */
+/** Tells every listener a task's new state: each pushed one, and each one a poll brought (so a
+ * poll made for one part of the page updates the others too). */
+export const publishTaskUpdate = (task: Task) => listeners.forEach((fn) => fn(task));
+
+/** Calls `fn` for every task update heard (any task of this user). Returns the unsubscribe. */
 export const onTaskUpdate = (fn: Listener): (() => void) => {
 	listeners.add(fn);
 	return () => listeners.delete(fn);
@@ -83,7 +87,7 @@ export const watchTask = (token: string, taskId: string, onUpdate: Listener): ((
 		if (Date.now() - lastPoll >= interval) {
 			lastPoll = Date.now();
 			try {
-				deliver((await getTask(token, taskId)).task);
+				publishTaskUpdate((await getTask(token, taskId)).task); // reaches deliver too
 			} catch (e) {
 				console.warn('google video: polling task failed', e);
 			}

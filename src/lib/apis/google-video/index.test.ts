@@ -192,6 +192,14 @@ const CASES: [string, () => Promise<unknown>, string, string, unknown][] = [
 		'/api/v1/google-video/history?page=3&limit=10&status=RUNNING',
 		undefined
 	],
+	[
+		'getGallery',
+		() => api.getGallery('tk', { cursor: 'abc123', limit: 48, q: 'red fox', status: 'FAILURE', model: 'veo3', since: 10, until: 20 }),
+		'GET',
+		'/api/v1/google-video/gallery?cursor=abc123&limit=48&q=red+fox&status=FAILURE&model=veo3&since=10&until=20',
+		undefined
+	],
+	['getGallery (first page, no filter)', () => api.getGallery('tk', { cursor: null, q: '' }), 'GET', '/api/v1/google-video/gallery', undefined],
 	['getTaskVideoUrl', () => api.getTaskVideoUrl('tk', 't1'), 'GET', '/api/v1/google-video/task/t1/video-url', undefined]
 ];
 

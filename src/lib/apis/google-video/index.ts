@@ -11,6 +11,8 @@ import type {
 	ConnectionResult,
 	DeriveForm,
 	DeriveOperation,
+	GalleryPage,
+	GalleryQuery,
 	Health,
 	HistoryPage,
 	HostGroup,
@@ -26,6 +28,8 @@ import type {
 	SubmitResult,
 	Task,
 	UploadResult,
+	UsageQuery,
+	UsageReport,
 	UserConfig
 } from './types';
 
@@ -142,6 +146,25 @@ export const bulkCredits = (token: string, form: BulkCreditForm) =>
 export const getLedger = (token: string, query: { user_id?: string; page?: number; limit?: number } = {}) =>
 	request<Page<LedgerEntry>>(token, 'GET', '/credits/ledger', { query });
 
+/** Usage per user, model, provider or day; users always get their own, admins everyone's (or user_id's). */
+export const getUsage = (token: string, query: UsageQuery = {}) =>
+	request<UsageReport>(token, 'GET', '/usage', { query: { ...query } });
+
+/** A CSV export fetched with the bearer token (a plain link would not send it), with the file name
+ * the server gives in Content-Disposition. */
+export const downloadCsv = async (
+	token: string,
+	path: '/usage.csv' | '/credits/ledger.csv',
+	query: Query = {}
+): Promise<{ blob: Blob; disposition: string | null }> => {
+	const res = await fetch(withQuery(path, query), {
+		headers: token ? { authorization: `Bearer ${token}` } : {}
+	}).catch(() => null);
+	if (!res) throw 'Server connection failed';
+	if (!res.ok) throw errorMessage(await res.json().catch(() => null));
+	return { blob: await res.blob(), disposition: res.headers.get('content-disposition') };
+};
+
 /** The module's own OpenAPI document (admins only; the host hides its own outside dev mode). */
 export const getOpenApi = (token: string) => request<Record<string, unknown>>(token, 'GET', '/openapi.json');
 
@@ -200,6 +223,10 @@ export const deleteTask = (token: string, taskId: string) =>
 
 export const getHistory = (token: string, query: { page?: number; limit?: number; status?: string } = {}) =>
 	request<HistoryPage>(token, 'GET', '/history', { query });
+
+/** The user's tasks newest first in cursor pages, with prompt search and filters (see GalleryQuery). */
+export const getGallery = (token: string, query: GalleryQuery = {}) =>
+	request<GalleryPage>(token, 'GET', '/gallery', { query: { ...query } });
 
 /** Same-origin URL of a task's stored video; the browser sends the host's `token` cookie. */
 export const taskVideoUrl = (taskId: string, download = false) =>

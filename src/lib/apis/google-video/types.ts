@@ -343,6 +343,36 @@ export interface LedgerEntry {
 	created_at: number;
 }
 
+export type UsageGroupBy = 'user' | 'model' | 'provider' | 'day';
+
+/** GET /usage's query: tasks created in [since, until) (epoch seconds); user_id is for admins. */
+export interface UsageQuery {
+	group_by?: UsageGroupBy;
+	since?: number;
+	until?: number;
+	user_id?: string;
+}
+
+/** One row of the usage report: a user id, model, provider or UTC day (yyyy-mm-dd). */
+export interface UsageRow {
+	key: string;
+	tasks: number;
+	successes: number;
+	failures: number;
+	charged: number;
+	refunded: number;
+	median_seconds: number | null;
+	p95_seconds: number | null;
+}
+
+export interface UsageReport {
+	success: boolean;
+	group_by: UsageGroupBy;
+	since: number | null;
+	until: number | null;
+	rows: UsageRow[];
+}
+
 /** A host user as the admin's user picker shows them (GET /admin/users). */
 export interface AdminUser {
 	id: string;
@@ -405,6 +435,25 @@ export interface HistoryPage {
 	page: number;
 	limit: number;
 	total: number;
+}
+
+/** GET /gallery: a page of the user's tasks, newest first; pass next_cursor back for the next one
+ * (null: this was the last page). */
+export interface GalleryPage {
+	success: boolean;
+	tasks: Task[];
+	next_cursor: string | null;
+}
+
+/** The filters GET /gallery takes; since/until are epoch seconds (until excluded). */
+export interface GalleryQuery {
+	cursor?: string | null;
+	limit?: number; // 1..200, default 48
+	q?: string; // searched in the prompt text
+	status?: string; // a status or RUNNING (HISTORY_FILTERS)
+	model?: string;
+	since?: number;
+	until?: number;
 }
 
 export interface SubmitForm extends VideoParameters {
