@@ -39,6 +39,14 @@ def db_kind(request):
     return request.param
 
 
+@pytest.fixture
+def one_database(db_kind):
+    """For tests whose subject does not depend on the database (a wire format, the browser UI over
+    an API the other tests run on both): they run on SQLite only."""
+    if db_kind != DATABASES[0]:
+        pytest.skip("runs on one database")
+
+
 @pytest.fixture(scope="session")
 def new_database(db_kind, request):
     """Returns a factory of empty databases of this session's kind: a DATABASE_URL, or None for

@@ -24,10 +24,7 @@ SORA = "openai/sora-2"
 SORA_IMAGE = "openai/sora-2:image"
 
 
-@pytest.fixture(autouse=True)
-def _one_database(db_kind):
-    if db_kind != "sqlite":
-        pytest.skip("wire-format tests run on one database")
+pytestmark = pytest.mark.usefixtures("one_database")
 
 
 def gemini_settings(gemini_sim, key=None):

@@ -16,6 +16,9 @@ import pytest
 if os.environ.get("GV_SKIP_UI") == "1":
     pytest.skip("GV_SKIP_UI=1: UI end-to-end tests skipped", allow_module_level=True)
 
+# The browser drives the API the other tests run on both databases: one is enough here.
+pytestmark = pytest.mark.usefixtures("one_database")
+
 from conftest import FAKE_TOKEN  # noqa: E402
 from devstack.api import add_user, configure, grant  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402

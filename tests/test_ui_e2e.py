@@ -62,6 +62,9 @@ PAGE_INSTRUMENTS = """(() => {
 if os.environ.get("GV_SKIP_UI") == "1":
     pytest.skip("GV_SKIP_UI=1: UI end-to-end tests skipped", allow_module_level=True)
 
+# The browser drives the API the other tests run on both databases: one is enough here.
+pytestmark = pytest.mark.usefixtures("one_database")
+
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 expect.set_options(timeout=TIMEOUT_MS)

@@ -21,6 +21,9 @@ import pytest
 if os.environ.get("GV_SKIP_UI") == "1":
     pytest.skip("GV_SKIP_UI=1: UI end-to-end tests skipped", allow_module_level=True)
 
+# The browser drives the API the other tests run on both databases: one is enough here.
+pytestmark = pytest.mark.usefixtures("one_database")
+
 import sqlalchemy as sa  # noqa: E402
 from conftest import database_url_of  # noqa: E402
 from devstack.api import grant  # noqa: E402

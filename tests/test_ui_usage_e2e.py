@@ -16,6 +16,9 @@ import pytest
 if os.environ.get("GV_SKIP_UI") == "1":
     pytest.skip("GV_SKIP_UI=1: UI end-to-end tests skipped", allow_module_level=True)
 
+# The browser drives the API the other tests run on both databases: one is enough here.
+pytestmark = pytest.mark.usefixtures("one_database")
+
 from devstack.api import add_user, grant  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 from test_ui_e2e import (  # noqa: E402,F401  (fixtures, found by pytest under these names)
