@@ -22,4 +22,4 @@ serve: setup ui
 test: setup ui
 	@bash scripts/system-deps.sh
 	npm test
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q --durations=25
