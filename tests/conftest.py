@@ -78,17 +78,20 @@ def database_url_of(server: WebUI) -> str:
 
 @pytest.fixture(scope="session")
 def sim(tmp_path_factory):
-    simulator = Simulator(api_key="sk-sim-" + secrets.token_hex(8), log_dir=tmp_path_factory.mktemp("sim")).start()
+    yield from keyed_sim(tmp_path_factory, "relay", "sk-sim-")
+
+
+def keyed_sim(tmp_path_factory, wire: str, key_prefix: str):
+    """A session's simulator of `wire` with a fresh key, stopped at the end."""
+    simulator = Simulator(api_key=key_prefix + secrets.token_hex(10), wire=wire,
+                          log_dir=tmp_path_factory.mktemp(f"{wire}-sim")).start()
     yield simulator
     simulator.stop()
 
 
 @pytest.fixture(scope="session")
 def gemini_sim(tmp_path_factory):
-    simulator = Simulator(api_key="AIza-sim-" + secrets.token_hex(10), wire="gemini",
-                          log_dir=tmp_path_factory.mktemp("gemini-sim")).start()
-    yield simulator
-    simulator.stop()
+    yield from keyed_sim(tmp_path_factory, "gemini", "AIza-sim-")
 
 
 @pytest.fixture(scope="session")
@@ -108,19 +111,13 @@ def vertex_sim(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def openai_sim(tmp_path_factory):
-    simulator = Simulator(api_key="sk-oai-sim-" + secrets.token_hex(10), wire="openai",
-                          log_dir=tmp_path_factory.mktemp("openai-sim")).start()
-    yield simulator
-    simulator.stop()
+    yield from keyed_sim(tmp_path_factory, "openai", "sk-oai-sim-")
 
 
 @pytest.fixture(scope="session")
 def chat_sim(tmp_path_factory):
     """The OpenAI-compatible chat test double: answers a chat turn with a call to the video tool."""
-    simulator = Simulator(api_key="sk-chat-sim-" + secrets.token_hex(8), wire="chat",
-                          log_dir=tmp_path_factory.mktemp("chat-sim")).start()
-    yield simulator
-    simulator.stop()
+    yield from keyed_sim(tmp_path_factory, "chat", "sk-chat-sim-")
 
 
 @pytest.fixture(scope="session")
