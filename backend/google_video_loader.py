@@ -8,7 +8,8 @@ Run with: uvicorn google_video_loader:app --app-dir backend   (see scripts/serve
    their own version table.
 3. Insert the module's routes before the host's SPA catch-all mount, which would shadow them,
    and cap request bodies on them while they stream in.
-4. Wrap the host lifespan to start and stop the module's runtime and poller.
+4. Wrap the host lifespan to start and stop the module's runtime and poller, and install what the
+   module adds to the host (chat tool and action, banner) as configured.
 """
 
 import logging
@@ -30,10 +31,11 @@ from open_webui.main import app  # noqa: E402  (builds the host app and migrates
 from open_webui.routers import google_video  # noqa: E402
 from open_webui.utils.google_video.body_limit import RequestBodyLimit  # noqa: E402
 from open_webui.models.google_video import GoogleVideoConfigs  # noqa: E402
+from open_webui.utils.google_video import host_link  # noqa: E402
 from open_webui.utils.google_video.chat import plugins as chat_plugins  # noqa: E402
 from open_webui.utils.google_video.poller import TaskPoller  # noqa: E402
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime  # noqa: E402
-from open_webui.utils.google_video.settings import UI_DIR  # noqa: E402
+from open_webui.utils.google_video.settings import UI_DIR, UI_MOUNT  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +51,24 @@ def _insert_before_spa(add) -> None:
     routes[spa:spa] = new
 
 
+async def _sync_host_entries() -> None:
+    """The chat tool and action and the host banner; extras the module runs without."""
+    config = await GoogleVideoConfigs.get()
+    try:
+        await chat_plugins.sync(config.chat_enabled)
+    except Exception:
+        log.exception("google video: could not install the chat tool and action")
+    try:
+        await host_link.sync(config.enabled and config.host_link_enabled)
+    except Exception:
+        log.exception("google video: could not update the host banner")
+
+
 def mount_module() -> None:
     _insert_before_spa(lambda: app.include_router(google_video.router, prefix=google_video.PREFIX, tags=["google-video"]))
     app.add_middleware(RequestBodyLimit, prefix=google_video.PREFIX, limit_for=google_video.body_limit_for)
     if UI_DIR.is_dir():
-        _insert_before_spa(lambda: app.mount("/google-video", StaticFiles(directory=UI_DIR, html=True), name="google-video-ui"))
+        _insert_before_spa(lambda: app.mount(UI_MOUNT, StaticFiles(directory=UI_DIR, html=True), name="google-video-ui"))
     else:
         log.info("google video UI not built (%s missing); the API is available without it", UI_DIR)
 
@@ -63,10 +78,7 @@ def mount_module() -> None:
     async def lifespan(a):
         async with host_lifespan(a) as state:
             runtime = GoogleVideoRuntime(Path(DATA_DIR), app=a)
-            try:
-                await chat_plugins.sync((await GoogleVideoConfigs.get()).chat_enabled)
-            except Exception:  # the chat tool is an extra; the module runs without it
-                log.exception("google video: could not install the chat tool and action")
+            await _sync_host_entries()
             poller = TaskPoller(runtime)
             a.state.google_video_runtime = runtime
             a.state.google_video_poller = poller

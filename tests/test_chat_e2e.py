@@ -226,3 +226,59 @@ def test_a_deleted_chat_ends_the_delivery(browser, chat_user):
     while chat_user.ok("GET", f"/task/{task['id']}")["task"]["chat_delivery"] == "pending" and time.time() < deadline:
         time.sleep(0.3)
     assert chat_user.ok("GET", f"/task/{task['id']}")["task"]["chat_delivery"] == "gone"
+
+
+def test_a_user_in_another_chat_gets_the_hosts_notice(browser, chat_user):
+    """Away from the chat (here a second tab on a new chat), the host's own "reply finished" toast
+    says the video is ready and opens the chat it belongs to."""
+    page = open_chat(browser, chat_user)
+    elsewhere = page.context.new_page()
+    elsewhere.goto(f"{chat_user.base_url}/")
+    expect(elsewhere.locator("#chat-input")).to_be_visible()
+    ask(page, "make a video of swallows over a wheat field [sim:polls=3]")
+    confirm(page)
+    chat_id = chat_id_of(page)
+    task = the_task(chat_user, "swallows over a wheat field")
+    notice = elsewhere.get_by_text("Your video is ready.")
+    expect(notice).to_be_visible(timeout=TASK_TIMEOUT_MS)
+    notice.click()
+    expect(elsewhere).to_have_url(re.compile(rf"/c/{chat_id}$"))
+    expect_video(elsewhere, elsewhere.locator(ASSISTANT).last, task["id"])
+    page.context.close()
+
+
+def test_a_host_banner_links_to_the_studio(browser, webui, admin, sim, one_database):
+    """The host's banners are the one place in its UI for a link without a host file edited: the
+    module adds its own beside the admin's, a user follows it to the studio, and switching it (or the
+    module) off takes only ours away."""
+    host = admin.http  # the host's own API, outside the module's prefix
+    own = {"id": "admin-notice", "type": "warning", "title": "", "content": "Maintenance on Sunday.",
+           "dismissible": True, "timestamp": 1_800_000_000}
+    assert host.post("/api/v1/configs/banners", json={"banners": [own]}).status_code == 200
+
+    def banner_ids() -> list[str]:
+        return [b["id"] for b in host.get("/api/v1/configs/banners").json()]
+
+    configure(admin, sim.url, sim.api_key, enabled=True, host_link_enabled=True)
+    try:
+        assert banner_ids() == ["admin-notice", "google-video-studio"]
+        configure(admin, sim.url, sim.api_key, enabled=True, host_link_enabled=True)  # saving again adds no second one
+        assert banner_ids() == ["admin-notice", "google-video-studio"]
+
+        user = add_user(admin)
+        page = open_chat(browser, user, path="/")
+        expect(page.get_by_text("Maintenance on Sunday.")).to_be_visible()
+        page.screenshot(path=SCREENSHOTS / "host-banner.png")
+        page.get_by_role("link", name="video studio").click()
+        expect(page).to_have_url(re.compile(r"/google-video/$"))
+        expect(page.get_by_test_id("generate")).to_be_visible()
+        page.context.close()
+
+        configure(admin, sim.url, sim.api_key, enabled=False, host_link_enabled=True)
+        assert banner_ids() == ["admin-notice"]
+        configure(admin, sim.url, sim.api_key, enabled=True, host_link_enabled=True)
+        assert banner_ids() == ["admin-notice", "google-video-studio"]
+    finally:
+        configure(admin, sim.url, sim.api_key, enabled=True, host_link_enabled=False)
+    assert banner_ids() == ["admin-notice"]
+    host.post("/api/v1/configs/banners", json={"banners": []})

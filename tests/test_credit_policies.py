@@ -83,6 +83,21 @@ def test_admin_user_picker_finds_users_with_their_balances(configured, sim):
     assert user.request("GET", "/admin/users").status_code == 401
 
 
+def test_a_user_added_to_a_group_mid_period_gets_its_allowance_on_the_next_request(configured, sim):
+    user = add_user(configured)
+    team = new_group(configured, [add_user(configured)])
+    rule = {"id": f"team-{uuid.uuid4().hex[:6]}", "group_id": team, "mode": "add", "amount": 7, "period": "month"}
+    configure(configured, sim.url, sim.api_key, credit_allowances=[rule])
+    try:
+        assert user.balance() == 0  # not a member yet
+        r = configured.http.post(f"/api/v1/groups/id/{team}/users/add", json={"user_ids": [user.id]})
+        assert r.status_code == 200, r.text
+        assert user.balance() == 7
+        assert user.balance() == 7 and len(entries(user, "monthly allowance")) == 1
+    finally:
+        configure(configured, sim.url, sim.api_key, credit_allowances=[])
+
+
 def test_a_monthly_allowance_once_per_period_across_a_boundary_and_restarts(tmp_path, sim, new_database):
     rule = {"id": "monthly", "group_id": None, "mode": "top_up", "amount": 100, "period": "month"}
     weekly = {"id": "team-weekly", "mode": "add", "amount": 5, "period": "week"}

@@ -74,7 +74,7 @@ def test_relay_refusing_a_submit_refunds_at_once(funded, directive, reason_part,
 
 def test_unreachable_relay_and_wrong_key_refund(configured, funded, sim, ledger_check):
     before = funded.balance()
-    configure(configured, f"http://127.0.0.1:{free_port()}", None)
+    configure(configured, f"http://127.0.0.1:{free_port()}", sim.api_key)
     r = funded.request("POST", "/text-to-video", json={"prompt": "nobody home"})
     assert r.status_code == 502 and "unreachable" in r.json()["detail"]
     configure(configured, sim.url, "sk-not-the-key")

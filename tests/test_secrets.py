@@ -34,3 +34,31 @@ def test_no_endpoint_returns_the_key_and_tasks_do_not_hold_it(webui, configured,
     assert config["api_key_set"] is True and config["api_key_last4"] == sim.api_key[-4:] and "api_key" not in config
     for row in rows(webui, "SELECT * FROM google_video_tasks"):
         assert sim.api_key not in str(row)
+
+
+def test_a_stored_key_does_not_follow_a_new_address(configured, sim, gemini_sim):
+    """Pointing a provider elsewhere while keeping its stored key would send the key to whoever runs
+    the new address: such a save needs the key again, and changes nothing until it has it."""
+    elsewhere = "https://relay.elsewhere.example"
+    r = configured.request("POST", "/config", json={"base_url": elsewhere})
+    assert r.status_code == 400, r.text
+    assert r.json()["detail"] == ("Changing the Veo relay's base URL needs its API key entered again "
+                                  "(a stored secret is only sent where it was saved for).")
+    assert configured.ok("GET", "/config")["base_url"] == sim.url
+    configured.ok("POST", "/config", json={"default_enhance_prompt": False})  # other changes keep the key: fine
+
+    gemini = {"api_key": gemini_sim.api_key, "base_url": f"http://localhost:{gemini_sim.port}"}
+    configured.ok("POST", "/config", json={"provider_settings": {"gemini": gemini}})
+    try:
+        r = configured.request("POST", "/config", json={"provider_settings": {"gemini": {"base_url": elsewhere}}})
+        assert r.status_code == 400 and "Gemini API)'s base URL needs its API key entered again" in r.json()["detail"]
+        assert configured.ok("GET", "/config")["provider_settings"]["gemini"]["base_url"] == gemini["base_url"]
+
+        # With the key typed in (or the key removed) the move is the admin's informed choice.
+        configured.ok("POST", "/config", json={"provider_settings": {"gemini": {**gemini, "base_url": elsewhere}}})
+        configured.ok("POST", "/config", json={"base_url": elsewhere, "clear_secrets": ["api_key"]})
+        assert configured.ok("GET", "/config")["api_key_set"] is False
+    finally:  # the session's other tests expect Gemini unset and the relay as configured
+        configured.ok("POST", "/config", json={"base_url": sim.url, "api_key": sim.api_key,
+                                               "provider_settings": {"gemini": {"base_url": ""}},
+                                               "clear_secrets": ["gemini.api_key"]})

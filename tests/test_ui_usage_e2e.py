@@ -106,4 +106,4 @@ def test_usage_in_credits_tab_and_admin_report(open_ui, configured, tmp_path):
     assert name == "google-video-usage-model.csv"
     assert lines[0][0] == "key" and MODEL in [line[0] for line in lines[1:]]
     expect(table.get_by_test_id("usage-row")).to_have_count(len(lines) - 1)
-    shot(page, tmp_path, "usage-admin-report")
+    shot(page, tmp_path, "usage-admin-report", publish=True)

@@ -1,5 +1,5 @@
 """The relay simulator's HTTP server: the documented endpoints (docs/relay-api.md) plus /_sim/*
-for tests to read request counts and reset state."""
+(sim_log) for tests to read request counts and reset state."""
 
 import asyncio
 import base64
@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from PIL import Image
 
 from relay_simulator.scenario import ProgressFigure, Scenario, parse_scenario, poll_fault
+from relay_simulator.sim_log import install_sim_routes
 from relay_simulator.video import make_mp4
 
 log = logging.getLogger(__name__)
@@ -209,8 +210,7 @@ def create_app(api_key: str) -> FastAPI:
                 task.video = await asyncio.to_thread(make_mp4, task.scenario.duration, task.id, task.first_frame)
         return Response(task.video, media_type="video/mp4")
 
-    @app.get("/_sim/stats")
-    async def stats():
+    def stats() -> dict:
         return {**counters, "tasks": {t.id: {"queries": t.queries, "query_times": t.query_times,
                                              "finish_at": t.submitted_at + t.scenario.seconds
                                              if t.scenario.seconds is not None else None,
@@ -218,14 +218,5 @@ def create_app(api_key: str) -> FastAPI:
                                              "images": len(t.images), "status": t.finished_status}
                                       for t in tasks.values()}}
 
-    @app.post("/_sim/reset")
-    async def reset():
-        tasks.clear()
-        counters.update(submits=0, queries=0)
-        return {"ok": True}
-
-    @app.get("/_sim/health")
-    async def health():
-        return {"ok": True}
-
+    install_sim_routes(app, stats, lambda: (tasks.clear(), counters.update(submits=0, queries=0)), record=False)
     return app

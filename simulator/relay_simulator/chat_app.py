@@ -18,8 +18,8 @@ What it answers (POST /v1/chat/completions, streamed as SSE when `stream` is tru
 - anything else: `Echo: <the last user text>`.
 The user's text is the last user message without a RAG context the host put in front of it.
 
-/_sim/requests lists every request received (method, path, query, headers, json), /_sim/stats
-counts them, /_sim/reset clears both."""
+/_sim/requests lists every request received (sim_log), /_sim/stats counts them, /_sim/reset
+clears both."""
 
 import json
 import re
@@ -30,6 +30,8 @@ from typing import Any, Optional
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from relay_simulator.sim_log import install_sim_routes
 
 MODEL_ID = "video-demo"
 TOOL_NAME = "generate_video"
@@ -141,7 +143,6 @@ def _chunks(s: str, size: int) -> list[str]:
 
 def create_chat_app(api_key: str) -> FastAPI:
     app = FastAPI(title="Chat completions test double")
-    received: list[dict] = []
     answers: dict[str, int] = {"tool_call": 0, "text": 0}
 
     @app.exception_handler(StarletteHTTPException)
@@ -151,15 +152,7 @@ def create_chat_app(api_key: str) -> FastAPI:
         return _error(exc.status_code, str(exc.detail))
 
     @app.middleware("http")
-    async def record(request: Request, call_next):
-        if not request.url.path.startswith("/_sim/"):
-            raw = await request.body()
-            try:
-                body = json.loads(raw) if raw else None
-            except ValueError:
-                body = None
-            received.append({"method": request.method, "path": request.url.path, "query": dict(request.query_params),
-                             "headers": dict(request.headers), "json": body, "time": time.time()})
+    async def request_id(request: Request, call_next):
         response = await call_next(request)
         response.headers["x-request-id"] = f"req_{uuid.uuid4().hex}"
         return response
@@ -259,25 +252,11 @@ def create_chat_app(api_key: str) -> FastAPI:
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
 
-    @app.get("/_sim/stats")
-    async def stats():
+    def stats() -> dict:
         completions = [r for r in received if r["path"] == "/v1/chat/completions"]
         return {"requests": len(received), "completions": len(completions),
                 "streamed": sum(1 for r in completions if (r["json"] or {}).get("stream")),
                 "answers": dict(answers)}
 
-    @app.get("/_sim/requests")
-    async def requests():
-        return {"requests": received}
-
-    @app.post("/_sim/reset")
-    async def reset():
-        received.clear()
-        answers.update(tool_call=0, text=0)
-        return {"ok": True}
-
-    @app.get("/_sim/health")
-    async def health():
-        return {"ok": True}
-
+    received = install_sim_routes(app, stats, lambda: answers.update(tool_call=0, text=0))
     return app

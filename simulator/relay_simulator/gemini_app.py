@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from relay_simulator.veo_common import (MODELS, GoogleError, SimState, VeoTask, filtered_fields, google_error,
-                                        install_sim_routes, operation, parse_request)
+                                        install_common, operation, parse_request)
 
 RESPONSE_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse"
 _FILE_ID_RE = re.compile(r"/files/([a-z0-9]+)")
@@ -28,7 +28,7 @@ def create_gemini_app(api_key: str) -> FastAPI:
     files: dict[str, tuple[VeoTask, int]] = {}  # file id -> (task, sample index)
     task_files: dict[str, list[str]] = {}  # operation name -> its samples' file ids, stable across polls
     cdn_sigs: dict[str, str] = {}  # signature -> file id, one per redirect handed out
-    install_sim_routes(app, state, on_reset=lambda: (files.clear(), task_files.clear(), cdn_sigs.clear()))
+    install_common(app, state, on_reset=lambda: (files.clear(), task_files.clear(), cdn_sigs.clear()))
 
     def sent_key(request: Request) -> Optional[str]:
         return request.headers.get("x-goog-api-key") or request.query_params.get("key")

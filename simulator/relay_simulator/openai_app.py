@@ -3,12 +3,10 @@ api.openai.com serves it under /v1, Azure AI Foundry under /openai/v1 (`api-key`
 `api-version` query parameter) and OpenAI-compatible gateways (LiteLLM, new-api) pass it on.
 
 Videos are scripted with the relay simulator's `[sim:...]` prompt directives (scenario.py);
-/_sim/* lets tests read counters and every request received, and reset state."""
+/_sim/* (sim_log) lets tests read counters and every request received, and reset state."""
 
 import asyncio
-import hashlib
 import io
-import json
 import logging
 import time
 import uuid
@@ -23,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from relay_simulator.app import big_video
 from relay_simulator.scenario import ProgressFigure, Scenario, parse_scenario, poll_fault
+from relay_simulator.sim_log import install_sim_routes
 from relay_simulator.video import make_mp4
 
 log = logging.getLogger(__name__)
@@ -140,35 +139,6 @@ async def _reference_image(form, size: str) -> Optional[Image.Image]:
     return image.convert("RGB")
 
 
-def _describe_file(upload, data: bytes) -> dict:
-    try:
-        width, height = Image.open(io.BytesIO(data)).size
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        width = height = None
-    return {"filename": upload.filename, "content_type": upload.content_type, "bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(), "width": width, "height": height}
-
-
-async def _describe_request(request: Request) -> dict:
-    """One /_sim/requests entry. The body read here is replayed to the handler by Starlette."""
-    body = await request.body()
-    entry = {"method": request.method, "path": request.url.path, "query": dict(request.query_params),
-             "headers": dict(request.headers), "json": None, "form": None}
-    if request.headers.get("content-type", "").startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
-        try:
-            async with request.form() as form:
-                entry["form"] = {k: v if isinstance(v, str) else _describe_file(v, await v.read())
-                                 for k, v in form.multi_items()}
-        except StarletteHTTPException:  # malformed multipart: the handler answers it, the log keeps the rest
-            pass
-    elif body:
-        try:
-            entry["json"] = json.loads(body)
-        except ValueError:
-            pass
-    return entry
-
-
 def _previews(mp4: bytes) -> dict[str, bytes]:
     """The thumbnail (first frame, WEBP) and spritesheet (8 frames tiled 4x2, JPEG), made from the
     decoded MP4 so they show what the video shows."""
@@ -265,7 +235,6 @@ def create_openai_app(api_key: str) -> FastAPI:
     router = APIRouter()
     videos: dict[str, SimVideo] = {}  # insertion order is creation order, which list pages follow
     counters = {"submits": 0, "queries": 0}
-    received: list[dict] = []
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
@@ -280,9 +249,7 @@ def create_openai_app(api_key: str) -> FastAPI:
         return JSONResponse(ApiError(exc.status_code, message).body, status_code=exc.status_code)
 
     @app.middleware("http")
-    async def record(request: Request, call_next):
-        if not request.url.path.startswith("/_sim/"):
-            received.append(await _describe_request(request))
+    async def request_id(request: Request, call_next):
         response = await call_next(request)
         response.headers["x-request-id"] = f"req_{uuid.uuid4().hex}"
         return response
@@ -467,8 +434,7 @@ def create_openai_app(api_key: str) -> FastAPI:
     for prefix in ("/v1", "/openai/v1"):
         app.include_router(router, prefix=prefix)
 
-    @app.get("/_sim/stats")
-    async def stats():
+    def stats() -> dict:
         return {**counters, "tasks": {v.id: {
             "queries": v.queries, "good_queries": v.good_queries, "query_times": v.query_times,
             "finish_at": v.created_at + v.scenario.seconds if v.scenario.seconds is not None else None,
@@ -476,19 +442,5 @@ def create_openai_app(api_key: str) -> FastAPI:
             "input_reference": v.first_frame is not None, "remixed_from_video_id": v.remixed_from,
             "status": v.outcome} for v in videos.values()}}
 
-    @app.get("/_sim/requests")
-    async def requests():
-        return {"requests": received}
-
-    @app.post("/_sim/reset")
-    async def reset():
-        videos.clear()
-        received.clear()
-        counters.update(submits=0, queries=0)
-        return {"ok": True}
-
-    @app.get("/_sim/health")
-    async def health():
-        return {"ok": True}
-
+    install_sim_routes(app, stats, lambda: (videos.clear(), counters.update(submits=0, queries=0)))
     return app

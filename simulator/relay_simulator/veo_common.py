@@ -1,6 +1,6 @@
 """What the Gemini and the Vertex AI Veo simulators share: the `instances`/`parameters` request
 checks, the per-task state machine driven by the prompt's [sim:...] directives, Google's error
-envelope, operation JSON, lazily made MP4s, request recording and the /_sim/* endpoints.
+envelope, operation JSON, lazily made MP4s, and the /_sim/* endpoints (through sim_log).
 
 The wire shapes follow docs/providers/gemini_veo.md."""
 
@@ -13,7 +13,6 @@ import logging
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
-from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -21,6 +20,7 @@ from PIL import Image
 from starlette.exceptions import HTTPException
 
 from relay_simulator.scenario import Scenario, parse_scenario, poll_fault
+from relay_simulator.sim_log import install_sim_routes
 from relay_simulator.video import make_mp4
 
 log = logging.getLogger(__name__)
@@ -290,16 +290,14 @@ def filtered_fields(task: VeoTask) -> dict:
 
 
 class SimState:
-    """Tasks, counters and the request log of one simulator process."""
+    """Tasks and counters of one simulator process."""
 
     def __init__(self):
         self.tasks: dict[str, VeoTask] = {}
-        self.requests: list[dict] = []
         self.counters = {"submits": 0, "queries": 0}
 
     def reset(self) -> None:
         self.tasks.clear()
-        self.requests.clear()
         self.counters.update(submits=0, queries=0)
 
     def add(self, task: VeoTask) -> None:
@@ -356,56 +354,9 @@ def operation(task: VeoTask, response: Callable[[], dict], echo: str) -> dict:
     return {"name": task.name, "done": True, "response": response()}
 
 
-class RecordRequests:
-    """ASGI middleware that logs every request (but /_sim/*) with its body, then replays the body
-    to the app, so tests can check exactly what a client sent and where (e.g. that a key never
-    went to the CDN)."""
-
-    def __init__(self, app, state: SimState):
-        self.app, self.state = app, state
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["path"].startswith("/_sim/"):
-            return await self.app(scope, receive, send)
-        messages, body, more = [], b"", True
-        while more:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-        self.state.requests.append(_describe(scope, body))
-
-        async def replay():
-            return messages.pop(0) if messages else await receive()
-
-        await self.app(scope, replay, send)
-
-
-def _describe(scope, body: bytes) -> dict:
-    headers: dict[str, str] = {}
-    for name, value in scope["headers"]:
-        name, value = name.decode("latin-1").lower(), value.decode("latin-1")
-        headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    form = parsed = None
-    if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        form = dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True))
-    elif body:
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            pass
-    # raw_path: the path exactly as sent, so percent-encoding (GCS object names) stays visible.
-    path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-    return {"method": scope["method"], "path": path,
-            "query": dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)),
-            "headers": headers, "json": parsed, "form": form}
-
-
-def install_sim_routes(app: FastAPI, state: SimState, on_reset: Callable[[], None] = lambda: None) -> None:
-    """The /_sim/* endpoints, request recording, and Google's error envelope for every error."""
-    app.add_middleware(RecordRequests, state=state)
+def install_common(app: FastAPI, state: SimState, on_reset: Callable[[], None] = lambda: None) -> None:
+    """The /_sim/* endpoints and request log (sim_log), and Google's error envelope for every error."""
+    install_sim_routes(app, state.stats, lambda: (state.reset(), on_reset()))
 
     @app.exception_handler(GoogleError)
     async def on_google_error(request: Request, exc: GoogleError):
@@ -416,21 +367,3 @@ def install_sim_routes(app: FastAPI, state: SimState, on_reset: Callable[[], Non
         # Unknown paths and wrong methods: Google still answers with its envelope.
         return google_error(exc.status_code if exc.status_code in STATUS else 404,
                             f"{request.method} {request.url.path}: {exc.detail}")
-
-    @app.get("/_sim/health")
-    async def health():
-        return {"ok": True}
-
-    @app.post("/_sim/reset")
-    async def reset():
-        state.reset()
-        on_reset()
-        return {"ok": True}
-
-    @app.get("/_sim/stats")
-    async def stats():
-        return state.stats()
-
-    @app.get("/_sim/requests")
-    async def requests():
-        return {"requests": state.requests}

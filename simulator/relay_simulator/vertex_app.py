@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from relay_simulator.veo_common import (MODELS, GoogleError, SimState, VeoTask, filtered_fields, install_sim_routes,
+from relay_simulator.veo_common import (MODELS, GoogleError, SimState, VeoTask, filtered_fields, install_common,
                                         operation, parse_request)
 
 RESPONSE_TYPE = "type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse"
@@ -58,7 +58,7 @@ def create_vertex_app(service_account_path: str) -> FastAPI:
     uploads: dict[tuple[str, str], tuple[bytes, str]] = {}  # (bucket, object) -> (bytes, content type)
     outputs: dict[tuple[str, str], tuple[VeoTask, int]] = {}  # (bucket, object) -> (task, sample index)
     # Tokens survive a reset on purpose: a client's cached token stays valid, like Google's would.
-    install_sim_routes(app, state, on_reset=lambda: (uploads.clear(), outputs.clear()))
+    install_common(app, state, on_reset=lambda: (uploads.clear(), outputs.clear()))
 
     def check_token(request: Request) -> None:
         auth = request.headers.get("authorization", "")

@@ -73,6 +73,7 @@ class GoogleVideoConfig(Base):
     provider_settings = Column(JSON, nullable=False, default=dict)  # provider -> {setting: value}; secrets encrypted
     custom_models = Column(JSON, nullable=False, default=list)  # the admin's model entries (catalog.custom_model)
     chat_enabled = Column(Boolean, nullable=False, default=False)  # the chat tool and action are installed
+    host_link_enabled = Column(Boolean, nullable=False, default=False)  # a host banner links to the page
     welcome_credits = Column(Integer, nullable=False, default=0)  # granted once to each user on first use
     credit_allowances = Column(JSON, nullable=False, default=list)  # periodic grants (credit_policies.py)
     disabled_models = Column(JSON, nullable=False, default=list)
@@ -271,6 +272,7 @@ class GoogleVideoConfigModel(BaseModel):
     provider_settings: dict[str, dict[str, str]] = {}  # secrets decrypted here; encrypted in the table
     custom_models: list[dict] = []
     chat_enabled: bool = False
+    host_link_enabled: bool = False
     welcome_credits: int = 0
     credit_allowances: list[dict] = []
     disabled_models: list[str] = []

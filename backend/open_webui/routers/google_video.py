@@ -24,9 +24,10 @@ from open_webui.models.google_video import (
 )
 from open_webui.models.users import Users
 from open_webui.utils.auth import get_admin_user, get_verified_user
-from open_webui.utils.google_video import catalog, credit_policies, credits, images, rate_limit, reports
+from open_webui.utils.google_video import catalog, credit_policies, credits, host_link, images, rate_limit, reports
 from open_webui.utils.google_video.cancel import CancelRefused, cancel_task
 from open_webui.utils.google_video.chat import plugins as chat_plugins
+from open_webui.utils.google_video.config_guard import secret_left_behind
 from open_webui.utils.google_video.db_retry import is_database_busy
 from open_webui.utils.google_video.forms import (
     ConfigFields,
@@ -189,10 +190,17 @@ async def get_config(user=Depends(get_admin_user)):
 @router.post("/config")
 async def save_config(form: ConfigFields, user=Depends(get_admin_user)):
     """Changes only the fields sent; the others keep their stored values."""
-    values = config_changes((await GoogleVideoConfigs.get()).model_dump(), form, SECRET_CONFIG_FIELDS)
+    stored = await GoogleVideoConfigs.get()
+    values = config_changes(stored.model_dump(), form, SECRET_CONFIG_FIELDS)
+    refused = secret_left_behind(stored, stored.model_copy(update=values), lambda provider, setting: bool(
+        form.api_key if provider == RelayProvider.name else form.provider_settings.get(provider, {}).get(setting)))
+    if refused:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, refused)
     config = await GoogleVideoConfigs.save(values, updated_by=user.id)
     if "chat_enabled" in values:
         await chat_plugins.sync(config.chat_enabled)
+    if {"enabled", "host_link_enabled"} & values.keys():
+        await host_link.sync(config.enabled and config.host_link_enabled)
     log.info("google video config updated by %s (enabled=%s)", user.id, config.enabled)
     return {"success": True, "config": _admin_config_view(config)}
 

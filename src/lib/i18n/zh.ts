@@ -135,6 +135,8 @@ const zh: Record<string, string> = {
 	'Enable video generation': '启用视频生成',
 	'Generate videos from the chat (a tool every user can enable, and a "Make a video of this" button under messages)':
 		'在聊天中生成视频（所有用户可启用的工具，以及消息下方的“为此生成视频”按钮）',
+	'Link to this page from the chat (a banner above a new chat; users can dismiss it)':
+		'在聊天中链接到此页面（新对话上方的横幅，用户可关闭）',
 	'Relay base URL': '中转服务地址',
 	'API key': 'API 密钥',
 	Stored: '已保存',

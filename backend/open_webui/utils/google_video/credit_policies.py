@@ -4,7 +4,9 @@ allowances per group (once per user per period: a top-up to N, or +N).
 Each grant's ledger idempotency key names the user, the rule and the period, and the ledger keeps
 keys unique: a grant is applied exactly once whatever the concurrency or the number of server
 processes, and a restart changes nothing. Grants are made lazily on use, so a user who never opens
-the module costs nothing; this process remembers what it already settled to skip the database.
+the module costs nothing; this process remembers what it already granted in the current periods to
+skip the database (forgotten when the period ends). Group membership is asked on every use until
+the grant is made, so a user added to a group mid-period gets its allowance on their next request.
 """
 
 import logging
@@ -19,7 +21,8 @@ log = logging.getLogger(__name__)
 
 PERIODS = ("day", "week", "month")
 _ADJECTIVE = {"day": "daily", "week": "weekly", "month": "monthly"}
-_settled: set[tuple] = set()  # (user, "welcome") and (user, rule, period) this process has settled
+_welcomed: set[str] = set()  # users whose welcome credits this process has seen settled
+_granted: dict[str, set[tuple[str, str]]] = {}  # period key -> {(user, rule)} granted in it
 
 
 def clock() -> float:
@@ -54,19 +57,26 @@ async def on_use(user_id: str, config: GoogleVideoConfigModel) -> None:
 
 
 async def _welcome(user_id: str, amount: int) -> None:
-    marker = (user_id, "welcome")
-    if amount <= 0 or marker in _settled:
+    if amount <= 0 or user_id in _welcomed:
         return
     balance = await credits.grant_once(user_id, f"welcome:{user_id}", "welcome credits", amount=amount)
     if balance is not None:
         log.info("google video: welcome credits (%d) granted to %s", amount, user_id)
-    _settled.add(marker)
+    _welcomed.add(user_id)
+
+
+def _current_periods(now: float) -> None:
+    """Forget the grants of periods that have ended (the ledger keys still hold them)."""
+    current = {period_key(p, now) for p in PERIODS}
+    for key in [k for k in _granted if k not in current]:
+        del _granted[key]
 
 
 async def _allowances(user_id: str, rules: list[dict]) -> None:
     now = clock()
+    _current_periods(now)
     due = [(r, period_key(r["period"], now)) for r in rules]
-    due = [(r, p) for r, p in due if (user_id, r["id"], p) not in _settled]
+    due = [(r, p) for r, p in due if (user_id, r["id"]) not in _granted.get(p, ())]
     if not due:
         return
     groups: Optional[set[str]] = None
@@ -74,7 +84,6 @@ async def _allowances(user_id: str, rules: list[dict]) -> None:
         if rule.get("group_id"):
             groups = await _group_ids(user_id) if groups is None else groups
             if rule["group_id"] not in groups:
-                _settled.add((user_id, rule["id"], period))  # not a member this period (as seen by this process)
                 continue
         key = f"allowance:{rule['id']}:{period}:{user_id}"
         reason = f"{_ADJECTIVE[rule['period']]} allowance ({period}): " + (
@@ -83,7 +92,7 @@ async def _allowances(user_id: str, rules: list[dict]) -> None:
             await credits.grant_once(user_id, key, reason, top_up_to=rule["amount"])
         else:
             await credits.grant_once(user_id, key, reason, amount=rule["amount"])
-        _settled.add((user_id, rule["id"], period))
+        _granted.setdefault(period, set()).add((user_id, rule["id"]))
 
 
 class UnknownGroup(LookupError):

@@ -132,6 +132,8 @@ class ConfigFields(ModuleForm):
     disabled_models: list[str] = Field(default_factory=list)
     # Installs the chat tool (every user may enable it) and the "Make a video of this" action.
     chat_enabled: bool = False
+    # Adds one of the host's banners (above a new chat) linking to the module's page.
+    host_link_enabled: bool = False
     welcome_credits: int = Field(0, ge=0, le=MAX_CREDIT_ADJUSTMENT)  # once per user, on first use; 0: none
     credit_allowances: list[AllowanceRule] = Field(default_factory=list, max_length=20)
 

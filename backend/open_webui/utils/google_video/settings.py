@@ -12,6 +12,7 @@ COPY_RETRY_SECONDS = float(os.environ.get("GOOGLE_VIDEO_COPY_RETRY_SECONDS", "30
 RETENTION_SWEEP_SECONDS = float(os.environ.get("GOOGLE_VIDEO_RETENTION_SWEEP_SECONDS", "600"))
 # 0: half the CPU cores, at least one (the other half stays with the event loop).
 IMAGE_WORKERS = int(os.environ.get("GOOGLE_VIDEO_IMAGE_WORKERS", "0")) or max(1, (os.cpu_count() or 2) // 2)
+UI_MOUNT = "/google-video"  # the module's page on the host's origin: UI_MOUNT + "/"
 UI_DIR = Path(os.environ.get("GOOGLE_VIDEO_UI_DIR", Path(__file__).resolve().parents[4] / "build" / "google-video"))
 
 # Tests only: `ip:port` pairs the outbound guard lets through although private, and the

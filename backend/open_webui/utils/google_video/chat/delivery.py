@@ -11,6 +11,7 @@ import logging
 from typing import Optional
 
 from open_webui.models.google_video import GoogleVideoTaskModel, GoogleVideoTasks, TaskStatus, now
+from open_webui.utils.google_video.settings import UI_MOUNT
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,7 @@ MAX_ATTEMPTS = 30
 BUSY_RETRY_SECONDS = 3  # the chat's reply is still streaming
 ERROR_RETRY_SECONDS = 30
 API = "/api/v1/google-video"
-STUDIO = "/google-video/"
+STUDIO = UI_MOUNT + "/"
 
 
 def item_id(task: GoogleVideoTaskModel) -> str:
@@ -119,5 +120,20 @@ async def _push(task: GoogleVideoTaskModel, message: dict) -> None:
         note = ("Your video is ready." if ok else
                 f"Your video could not be made; {task.credits_refunded} credits were refunded.")
         await emit({"type": "notification", "data": {"type": "success" if ok else "error", "content": note}})
+        await _notify_elsewhere(task, note)
     except Exception:
         log.debug("google video task %s: could not push the delivered message", task.id, exc_info=True)
+
+
+async def _notify_elsewhere(task: GoogleVideoTaskModel, note: str) -> None:
+    """Tabs showing another chat, or in the background, get the host's own "reply finished" notice:
+    its toast that opens the chat, and its sound and browser notification as the user set them.
+    The made-up message id keeps a tab with this chat open from taking it for a reply (that would
+    run the host's after-reply work: follow-ups, title); that tab had the toast above."""
+    from open_webui.models.chats import Chats
+    from open_webui.socket.main import get_event_emitter
+
+    title = await Chats.get_chat_title_by_id(task.chat_id)
+    emit = await get_event_emitter({"user_id": task.user_id, "chat_id": task.chat_id,
+                                    "message_id": f"{item_id(task)}-notice"}, update_db=False)
+    await emit({"type": "chat:completion", "data": {"done": True, "content": note, "title": title}})

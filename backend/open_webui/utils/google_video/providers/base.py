@@ -117,6 +117,7 @@ class Setting:
     choices: tuple[str, ...] = ()
     multiline: bool = False  # e.g. a service-account JSON key
     help: str = ""
+    destination: bool = False  # decides where requests (with the secrets) go: changing it needs them again
 
 
 @dataclass(frozen=True)

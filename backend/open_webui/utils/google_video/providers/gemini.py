@@ -37,7 +37,7 @@ class GeminiProvider(veo_wire.VeoProvider):
                             "the task runs to the end (a failure is refunded).")
     settings = (
         Setting("api_key", "API key", secret=True, help="A paid-tier Gemini API key (Veo is not on the free tier)."),
-        Setting("base_url", "base URL", required=False, default=DEFAULT_BASE_URL,
+        Setting("base_url", "base URL", required=False, destination=True, default=DEFAULT_BASE_URL,
                 help="Leave empty for Google; set it for a proxy that speaks the Gemini API."),
     )
     models = veo_models("gemini", vertex=False)

@@ -117,7 +117,7 @@ class OpenAIVideosProvider(VideoProvider):
                             "the task runs to the end (a failure is refunded).")
     settings = (
         Setting("api_key", "API key", secret=True),
-        Setting("base_url", "base URL", required=False, default=DEFAULT_BASE_URL,
+        Setting("base_url", "base URL", required=False, destination=True, default=DEFAULT_BASE_URL,
                 help="Up to /v1, e.g. https://RESOURCE.openai.azure.com/openai/v1 for Azure AI Foundry."),
         Setting("auth_header", "auth header", required=False, default="bearer", choices=("bearer", "api-key"),
                 help="bearer: Authorization: Bearer KEY; api-key: Azure's api-key header."),

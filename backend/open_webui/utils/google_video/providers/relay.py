@@ -145,7 +145,7 @@ class RelayProvider(VideoProvider):
     cannot_cancel_reason = ("The relay has no way to stop a generation once it has started; "
                             "the task runs to the end (a failure is refunded).")
 
-    settings = (Setting("base_url", "base URL"), Setting("api_key", "API key", secret=True))
+    settings = (Setting("base_url", "base URL", destination=True), Setting("api_key", "API key", secret=True))
     # Image limits follow the relay documentation. The relay takes no duration, resolution, seed,
     # negative prompt or audio switch; Comfly's client sends aspect_ratio only to the veo3 family.
     models = (

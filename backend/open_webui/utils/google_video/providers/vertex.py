@@ -106,13 +106,14 @@ class VertexProvider(veo_wire.VeoProvider):
     settings = (
         Setting("service_account_json", "service-account key (JSON)", secret=True, multiline=True,
                 help="The key file of a service account with the Vertex AI User role."),
-        Setting("location", "location", required=False, default="us-central1"),
+        Setting("location", "location", required=False, default="us-central1", destination=True),
         Setting("project_id", "project", required=False, help="Leave empty to use the key's project_id."),
-        Setting("api_endpoint", "API endpoint", required=False,
+        Setting("api_endpoint", "API endpoint", required=False, destination=True,
                 help="Leave empty for https://{location}-aiplatform.googleapis.com."),
         Setting("storage_uri", "result bucket (gs://…)", required=False,
                 help="Leave empty to receive results inline; set a gs:// prefix to have them written there."),
-        Setting("storage_endpoint", "Cloud Storage endpoint", required=False, default=DEFAULT_STORAGE_ENDPOINT),
+        Setting("storage_endpoint", "Cloud Storage endpoint", required=False, destination=True,
+                default=DEFAULT_STORAGE_ENDPOINT),
     )
     models = veo_models("vertex", vertex=True)
     tokens = TokenCache()
