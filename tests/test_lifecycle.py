@@ -117,8 +117,8 @@ def test_relay_hiccups_while_polling_do_not_fail_the_task(funded, sim, directive
     ledger_check()
 
 
-def test_poll_errors_are_logged_once_per_streak(webui, funded):
-    task = submit_text(funded, "noisy [sim:polls=2;query_http=500*4]")
+def test_poll_errors_are_logged_once_per_streak(webui, funded, one_database):
+    task = submit_text(funded, "noisy [sim:polls=2;query_http=500*3]")
     funded.wait_task(task["id"], timeout=120)
     lines = [line for line in webui.log.read_text().splitlines() if task["id"] in line and "relay poll failed" in line]
     assert len(lines) == 1, lines

@@ -18,6 +18,9 @@ TASKS = 50
 POLL_INTERVAL = 3  # 50 tasks at the default cap of 20 relay requests/s take 2.5 s
 # Leases last the relay timeout + 10 s = 12 s, less than a restart takes, so no task waits on one.
 ENV = {"GOOGLE_VIDEO_RELAY_TIMEOUT_SECONDS": "2"}
+# The relay finishes the tasks after the kill (submits + 2.8 s) and around the restart, so the test
+# proves they are polled again without waiting long after it.
+GENERATION = "seconds=20"
 
 
 def test_kill_9_with_50_tasks_in_flight_and_restart(tmp_path, sim, new_database):
@@ -27,7 +30,7 @@ def test_kill_9_with_50_tasks_in_flight_and_restart(tmp_path, sim, new_database)
         admin = signup(first.url, "Admin", "admin@example.com", "admin-password-1")
         configure(admin, sim.url, sim.api_key, max_concurrent_tasks=100, poll_interval_seconds=POLL_INTERVAL)
         grant(admin, admin.id, 10_000)
-        ids = [admin.ok("POST", "/text-to-video", json={"prompt": f"{marker}-{i} [sim:seconds=40]", "model": "veo3-fast"})["task"]["id"]
+        ids = [admin.ok("POST", "/text-to-video", json={"prompt": f"{marker}-{i} [sim:{GENERATION}]", "model": "veo3-fast"})["task"]["id"]
                for i in range(TASKS)]
         time.sleep(2)  # let the poller work on them
 
@@ -63,7 +66,7 @@ def test_kill_9_with_50_tasks_in_flight_and_restart(tmp_path, sim, new_database)
         relay_tasks = [t for t in sim.stats()["tasks"].values() if t["prompt"].startswith(marker)]
         # Exactly one relay submit per task: the restart re-polled, it did not resubmit.
         assert sorted(t["prompt"] for t in relay_tasks if "interrupted" not in t["prompt"]) == \
-            sorted(f"{marker}-{i} [sim:seconds=40]" for i in range(TASKS))
+            sorted(f"{marker}-{i} [sim:{GENERATION}]" for i in range(TASKS))
         # Every task was polled again when it was due (at once if overdue), give or take one poll
         # interval: no task waited for the dead server's leases.
         lateness = [min(q for q in t["query_times"] if q > killed_at) - max(ready_at, scheduled[task_id])
