@@ -27,6 +27,7 @@ from test_ui_e2e import (  # noqa: E402,F401  (fixtures, found by pytest under t
     browser,
     expect_loaded,
     open_ui,
+    publish_part,
     restore_config,
     shot,
     ui_url,
@@ -116,7 +117,8 @@ def test_user_picker_shows_balance_and_ledger_and_adjusts(open_ui, no_credit_pol
     assert person.balance() == 50
     latest = admin.ok("GET", "/credits/ledger", params={"user_id": person.id})["entries"][0]
     assert (latest["amount"], latest["balance"], latest["reason"]) == (8, 50, "picker top-up")
-    shot(page, tmp_path, "admin-user-picker", publish=True)
+    shot(page, tmp_path, "admin-user-picker")
+    publish_part(page, "user-search", "admin-user-picker")
 
 
 def test_grant_to_a_group_once_per_member(open_ui, no_credit_policies, tmp_path):

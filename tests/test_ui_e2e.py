@@ -143,6 +143,13 @@ def shot(page: Page, tmp_path: Path, name: str, publish: bool = False) -> None:
         shutil.copy(path, SCREENSHOTS / f"{name}.png")
 
 
+def publish_part(page: Page, test_id: str, name: str) -> None:
+    """Refreshes docs/screenshots/<name>.png with the innermost section holding `test_id` (a part
+    of a long page reads better in the README than the whole of it)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(f"section:has([data-testid={test_id}])").last.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+
 def expect_studio_ready(page: Page) -> None:
     """What a person waits for before composing a video: the Generate button has stopped saying
     "Loading..." and can be pressed (config, models and balance have arrived)."""

@@ -25,6 +25,7 @@ from test_ui_e2e import (  # noqa: E402,F401  (fixtures, found by pytest under t
     browser,
     expect_loaded,
     open_ui,
+    publish_part,
     shot,
     ui_url,
 )
@@ -106,4 +107,5 @@ def test_usage_in_credits_tab_and_admin_report(open_ui, configured, tmp_path):
     assert name == "google-video-usage-model.csv"
     assert lines[0][0] == "key" and MODEL in [line[0] for line in lines[1:]]
     expect(table.get_by_test_id("usage-row")).to_have_count(len(lines) - 1)
-    shot(page, tmp_path, "usage-admin-report", publish=True)
+    shot(page, tmp_path, "usage-admin-report")
+    publish_part(page, "usage-table", "usage-admin-report")
