@@ -52,16 +52,13 @@ def _insert_before_spa(add) -> None:
 
 
 async def _sync_host_entries() -> None:
-    """The chat tool and action and the host banner; extras the module runs without."""
-    config = await GoogleVideoConfigs.get()
+    """The chat tool and action and the host banner: extras the module runs without, so no failure
+    here (a busy database included) stops the server from starting."""
     try:
-        await chat_plugins.sync(config.chat_enabled)
+        await chat_plugins.sync((await GoogleVideoConfigs.get()).chat_enabled)
     except Exception:
         log.exception("google video: could not install the chat tool and action")
-    try:
-        await host_link.sync(config.enabled and config.host_link_enabled)
-    except Exception:
-        log.exception("google video: could not update the host banner")
+    await host_link.sync_from_config()
 
 
 def mount_module() -> None:

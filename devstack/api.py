@@ -78,7 +78,7 @@ def add_user(admin: Session, name: Optional[str] = None, role: str = "user", pas
 BASELINE_CONFIG = {
     "enabled": True, "default_text_model": "veo3", "default_image_model": "veo3-pro-frames",
     "default_enhance_prompt": False, "model_credits_config": {}, "model_pricing": {}, "extra_parameters": {},
-    "disabled_models": [], "custom_models": [],
+    "disabled_models": [], "custom_models": [], "host_link_enabled": False,
     "max_concurrent_tasks": 5, "task_timeout_seconds": 120, "poll_interval_seconds": 1,
     "relay_max_requests_per_second": 20,
     # Tests and benchmarks submit in bursts; the rate-limit tests set their own limits.

@@ -280,7 +280,13 @@ def test_a_host_banner_links_to_the_studio(browser, webui, admin, sim, one_datab
         assert banner_ids() == ["admin-notice"]
         configure(admin, sim.url, sim.api_key, enabled=True, host_link_enabled=True)
         assert banner_ids() == ["admin-notice", "google-video-studio"]
+        configure(admin, sim.url, sim.api_key, enabled=True, host_link_enabled=False)
+        assert banner_ids() == ["admin-notice"]
+        # Removed in the host's own settings while the switch is on: the next module save puts it back.
+        configure(admin, sim.url, sim.api_key, enabled=True, host_link_enabled=True)
+        host.post("/api/v1/configs/banners", json={"banners": [own]})
+        configure(admin, sim.url, sim.api_key, enabled=True, host_link_enabled=True, max_concurrent_tasks=4)
+        assert banner_ids() == ["admin-notice", "google-video-studio"]
     finally:
         configure(admin, sim.url, sim.api_key, enabled=True, host_link_enabled=False)
-    assert banner_ids() == ["admin-notice"]
-    host.post("/api/v1/configs/banners", json={"banners": []})
+        host.post("/api/v1/configs/banners", json={"banners": []})

@@ -79,3 +79,28 @@ def test_a_free_model_works_without_any_credits(admin, configured, user, sim, le
     assert task["credits_cost"] == 0 and user.wait_task(task["id"])["status"] == "SUCCESS"
     assert user.balance() == 0 and [e["amount"] for e in ledger(user)] == [0]
     ledger_check()
+
+
+def test_a_price_raised_after_the_user_saw_it_is_not_charged(admin, configured, user, sim, ledger_check):
+    """The studio and the chat send the price the user agreed to (`max_credits`): an admin's price
+    change in between is refused with nothing charged and nothing sent, never silently charged."""
+    grant(admin, user.id, 1000)
+    shown = user.ok("POST", "/quote", json={"model": "veo3-fast"})["price"]
+    configure(admin, sim.url, None, model_credits_config={"veo3-fast": shown + 40})
+    try:
+        submits = sim.stats()["submits"]
+        r = user.request("POST", "/text-to-video", json={"prompt": "dearer now", "model": "veo3-fast", "max_credits": shown})
+        assert r.status_code == 409, r.text
+        assert r.json()["detail"] == (f"The price of 'veo3-fast' is now {shown + 40} credits; you agreed to {shown}. "
+                                      "Nothing was charged. Check the new price and submit again.")
+        assert user.balance() == 1000 and sim.stats()["submits"] == submits
+        assert not [t for t in user.ok("GET", "/history")["tasks"] if t["prompt"] == "dearer now"]
+        agreed = user.ok("POST", "/text-to-video", json={"prompt": "dearer now", "model": "veo3-fast",
+                                                         "max_credits": shown + 40})["task"]
+        cheaper = user.ok("POST", "/text-to-video", json={"prompt": "a lower price is fine", "model": "veo3-fast",
+                                                          "max_credits": shown + 100})["task"]
+        assert agreed["credits_cost"] == cheaper["credits_cost"] == shown + 40
+        assert user.balance() == 1000 - 2 * (shown + 40)
+    finally:
+        configure(admin, sim.url, None)
+    ledger_check()

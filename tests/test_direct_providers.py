@@ -270,6 +270,9 @@ def test_openai_input_reference_is_fitted_to_the_size(direct, openai_sim):
 
 def test_openai_remix_is_a_new_linked_task_charged_once(direct, openai_sim):
     source = direct.wait_task(direct.ok("POST", "/text-to-video", json={"prompt": "a cat [sim:polls=1]", "model": SORA})["task"]["id"])
+    r = direct.request("POST", f"/task/{source['id']}/remix", json={"prompt": "make it night [sim:polls=1]",
+                                                                   "max_credits": source["credits_cost"] - 1})
+    assert r.status_code == 409 and "Nothing was charged" in r.json()["detail"]  # dearer than the user agreed to
     remix = direct.ok("POST", f"/task/{source['id']}/remix", json={"prompt": "make it night [sim:polls=1]",
                                                                     "idempotency_key": "remix-1"})["task"]
     again = direct.ok("POST", f"/task/{source['id']}/remix", json={"prompt": "make it night [sim:polls=1]",

@@ -81,7 +81,7 @@ def report(db_kind, new_database, tmp_path_factory) -> Report:
     env.pop("DATABASE_URL", None)
     started = time.monotonic()
     result = subprocess.run([sys.executable, str(PROBE), str(work / "report.json"), *([url] if url else [])],
-                            capture_output=True, text=True, timeout=120, env=env)
+                            capture_output=True, text=True, timeout=600, env=env)
     path = work / "report.json"
     assert path.exists(), f"migration probe failed on {db_kind} (exit {result.returncode}):\n{result.stderr[-8000:]}"
     data = Report(json.loads(path.read_text()))

@@ -45,7 +45,8 @@ def test_a_stored_key_does_not_follow_a_new_address(configured, sim, gemini_sim)
     assert r.json()["detail"] == ("Changing the Veo relay's base URL needs its API key entered again "
                                   "(a stored secret is only sent where it was saved for).")
     assert configured.ok("GET", "/config")["base_url"] == sim.url
-    configured.ok("POST", "/config", json={"default_enhance_prompt": False})  # other changes keep the key: fine
+    saved = configured.ok("POST", "/config", json={"default_enhance_prompt": True})["config"]  # other changes: fine
+    assert saved["default_enhance_prompt"] is True and saved["api_key_set"] is True
 
     gemini = {"api_key": gemini_sim.api_key, "base_url": f"http://localhost:{gemini_sim.port}"}
     configured.ok("POST", "/config", json={"provider_settings": {"gemini": gemini}})

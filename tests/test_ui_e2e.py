@@ -296,6 +296,28 @@ def test_text_to_video_progress_playback_and_history(open_ui, configured, user, 
     expect(phone.locator("html")).to_have_attribute("lang", "zh-CN")
 
 
+def test_a_price_changed_by_the_admin_is_shown_before_it_is_charged(open_ui, configured, user, sim, tmp_path):
+    """The studio never charges more than the price on the screen: an admin raising it meanwhile
+    makes Generate say so (nothing charged) and show the new price; a second press pays that."""
+    grant(configured, user.id, 1000)
+    page = open_ui(user)
+    page.get_by_label("Prompt", exact=True).fill("a heron in the reeds [sim:polls=1]")
+    page.get_by_label("Model", exact=True).select_option("veo3-fast")
+    price = user.ok("POST", "/quote", json={"model": "veo3-fast"})["price"]
+    expect_quoted_price(page, price)
+    configure(configured, sim.url, None, model_credits_config={"veo3-fast": price + 30})
+    page.get_by_test_id("generate").click()
+    expect(page.get_by_test_id("studio-error")).to_contain_text(f"is now {price + 30} credits; you agreed to {price}")
+    expect_quoted_price(page, price + 30)
+    assert user.balance() == 1000
+    page.get_by_test_id("generate").click()
+    status = page.get_by_test_id("current-task").get_by_test_id("task-status")
+    expect(status).to_have_attribute("data-status", "SUCCESS", timeout=TASK_TIMEOUT_MS)
+    expect(page.get_by_test_id("credits-value")).to_have_text(str(1000 - price - 30))
+    charges = [e["amount"] for e in user.ok("GET", "/credits/ledger")["entries"] if e["kind"] == "charge"]
+    assert charges == [-(price + 30)]
+
+
 def test_image_to_video_with_uploaded_image(open_ui, configured, user, tmp_path):
     grant(configured, user.id, 1000)
     image = tmp_path / "first-frame.png"

@@ -116,6 +116,8 @@ def install_sim_routes(app: FastAPI, stats: Callable[[], dict], reset: Callable[
 
     @app.get("/_sim/requests")
     async def requests():
+        if not record:  # an empty list would make "nothing reached the wire" checks pass unchecked
+            raise HTTPException(404, "this simulator keeps no request log")
         return {"requests": received}
 
     return received

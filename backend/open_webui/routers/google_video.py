@@ -199,8 +199,7 @@ async def save_config(form: ConfigFields, user=Depends(get_admin_user)):
     config = await GoogleVideoConfigs.save(values, updated_by=user.id)
     if "chat_enabled" in values:
         await chat_plugins.sync(config.chat_enabled)
-    if {"enabled", "host_link_enabled"} & values.keys():
-        await host_link.sync(config.enabled and config.host_link_enabled)
+    await host_link.sync_from_config()  # also puts back a banner removed in the host's settings
     log.info("google video config updated by %s (enabled=%s)", user.id, config.enabled)
     return {"success": True, "config": _admin_config_view(config)}
 
@@ -438,7 +437,7 @@ def _submit_request(task_type: str, form: TextToVideoForm, images: list = ()) ->
         aspect_ratio=form.aspect_ratio, duration_seconds=form.duration_seconds, resolution=form.resolution,
         negative_prompt=form.negative_prompt, seed=form.seed, generate_audio=form.generate_audio,
         person_generation=form.person_generation, extra=form.extra,
-        idempotency_key=form.idempotency_key,
+        idempotency_key=form.idempotency_key, max_credits=form.max_credits,
     )
 
 
@@ -528,7 +527,8 @@ async def cancel(task_id: str, user=Depends(get_verified_user), runtime=Depends(
 
 async def _derive(runtime: GoogleVideoRuntime, user, task_id: str, operation: str, form: DeriveForm) -> dict:
     try:
-        task = await derive_task(runtime, user.id, task_id, operation, form.prompt, form.idempotency_key)
+        task = await derive_task(runtime, user.id, task_id, operation, form.prompt, form.idempotency_key,
+                                 form.max_credits)
     except SubmitError as e:
         raise _http_error(e)
     return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}

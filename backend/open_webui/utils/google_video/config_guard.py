@@ -2,7 +2,9 @@
 
 An admin never sees a stored key, so a save that points a provider somewhere else (its URL, or what
 its URL is made from) while keeping the stored key would hand that key to whoever runs the new
-address. Such a save must carry the secret again; test-connection follows the same rule.
+address. Such a save must carry the secret again. (test-connection is stricter: testing any
+settings other than the saved ones needs the secrets typed in.) Storage credentials are outside
+this rule: they sign requests and are never sent.
 """
 
 from typing import Callable, Optional
@@ -17,7 +19,7 @@ def secret_left_behind(stored: GoogleVideoConfigModel, changed: GoogleVideoConfi
     `entered(provider, setting)` says whether the save typed that secret in."""
     for provider in PROVIDERS.values():
         before, after = provider.setting_values(stored), provider.setting_values(changed)
-        # Emptied is not moved: with no address the secret goes nowhere.
+        # Emptied is not moved: the provider's own default address takes over, or nothing is sent.
         moved = [s.label for s in provider.settings
                  if s.destination and after[s.name] and before[s.name] != after[s.name]]
         kept = [s.label for s in provider.settings

@@ -65,7 +65,7 @@ async def _welcome(user_id: str, amount: int) -> None:
     _welcomed.add(user_id)
 
 
-def _current_periods(now: float) -> None:
+def _forget_ended_periods(now: float) -> None:
     """Forget the grants of periods that have ended (the ledger keys still hold them)."""
     current = {period_key(p, now) for p in PERIODS}
     for key in [k for k in _granted if k not in current]:
@@ -74,7 +74,7 @@ def _current_periods(now: float) -> None:
 
 async def _allowances(user_id: str, rules: list[dict]) -> None:
     now = clock()
-    _current_periods(now)
+    _forget_ended_periods(now)
     due = [(r, period_key(r["period"], now)) for r in rules]
     due = [(r, p) for r, p in due if (user_id, r["id"]) not in _granted.get(p, ())]
     if not due:

@@ -31,6 +31,12 @@ def idempotency_key_field():
     return Field(None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
 
 
+def max_credits_field():
+    """The price the user was shown and agreed to: a higher price at submit time is refused (409),
+    nothing charged. Without it the current price is charged."""
+    return Field(None, ge=0, le=MAX_CREDIT_ADJUSTMENT)
+
+
 class ModuleForm(BaseModel):
     """Base of every request body: strict types (true is not 1, "5" and 5.0 are not 5) and no
     text a database cannot store (NUL, unpaired surrogates), refused with a clear 422."""
@@ -429,6 +435,7 @@ class TextToVideoForm(VideoParameters):
     enhance_prompt: Optional[bool] = None
     # Repeating a submit with the same key returns the first task and charges nothing more.
     idempotency_key: Optional[str] = idempotency_key_field()
+    max_credits: Optional[int] = max_credits_field()
 
 
 class DeriveForm(ModuleForm):
@@ -436,6 +443,7 @@ class DeriveForm(ModuleForm):
 
     prompt: str = Field(..., max_length=20_000)
     idempotency_key: Optional[str] = idempotency_key_field()
+    max_credits: Optional[int] = max_credits_field()
 
 
 class ImageInput(ModuleForm):

@@ -74,6 +74,7 @@ class SubmitRequest:
     person_generation: Optional[str] = None
     extra: dict = field(default_factory=dict)
     idempotency_key: Optional[str] = None
+    max_credits: Optional[int] = None  # the price the user agreed to; not part of the request's identity
 
     def parameters(self) -> dict:
         """The unified parameters given, as kept on the task."""
@@ -275,6 +276,13 @@ async def _check_moderation(user_id: str, prompt: str, model_id: str, config: Go
     raise SubmitError(400, f"The prompt contains a blocked term ('{word}'). Please rephrase it; nothing was charged.")
 
 
+def check_price_agreed(model_id: str, price: int, max_credits: Optional[int]) -> None:
+    """The price may have changed since the user saw it (an admin edit): never charge more than agreed."""
+    if max_credits is not None and price > max_credits:
+        raise SubmitError(409, f"The price of '{model_id}' is now {price} credits; you agreed to {max_credits}. "
+                               "Nothing was charged. Check the new price and submit again.")
+
+
 async def _check_affordable(user_id: str, model_id: str, price: int, max_active: int) -> None:
     try:
         await credits.check_affordable(user_id, price, max_active)
@@ -351,12 +359,13 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
         previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, req.idempotency_key)
         if previous is not None:
             return _replay(previous, req, model.id, prompt, fingerprint)
+    price = pricing.quote(config, model, req.duration_seconds, req.resolution).price
+    check_price_agreed(model.id, price, req.max_credits)
     try:
         await rate_limit.admit(user_id, "submit", config.submits_per_minute)
     except rate_limit.RateLimited as e:
         raise SubmitError(429, f"{e} Nothing was charged.", retry_after=e.retry_after)
     await _check_moderation(user_id, prompt, model.id, config)
-    price = pricing.quote(config, model, req.duration_seconds, req.resolution).price
     if req.images:  # only image work is worth refusing early; the reservation checks again either way
         await _check_affordable(user_id, model.id, price, config.max_concurrent_tasks)
     prepared = await _prepare_images(runtime, config, user_id, image_refs)
@@ -427,7 +436,7 @@ _OPERATION_WORDS = {"remix": "remixed", "extend": "extended"}
 
 
 async def derive_task(runtime: GoogleVideoRuntime, user_id: str, source_id: str, operation: str, prompt: str,
-                      idempotency_key: Optional[str] = None) -> GoogleVideoTaskModel:
+                      idempotency_key: Optional[str] = None, max_credits: Optional[int] = None) -> GoogleVideoTaskModel:
     """A remix or extension of one of the user's finished videos: a new task, linked to its source,
     charged like its source's generation (the same model and parameters) and refunded the same ways."""
     config = await GoogleVideoConfigs.get()
@@ -452,13 +461,14 @@ async def derive_task(runtime: GoogleVideoRuntime, user_id: str, source_id: str,
         previous = await GoogleVideoTasks.find_by_idempotency_key(user_id, idempotency_key)
         if previous is not None:
             return _same_or_conflict(previous, fingerprint)
+    parameters = source.parameters or {}
+    price = pricing.quote(config, model, parameters.get("duration_seconds"), parameters.get("resolution")).price
+    check_price_agreed(model.id, price, max_credits)
     try:
         await rate_limit.admit(user_id, "submit", config.submits_per_minute)
     except rate_limit.RateLimited as e:
         raise SubmitError(429, f"{e} Nothing was charged.", retry_after=e.retry_after)
     await _check_moderation(user_id, prompt, model.id, config)
-    parameters = source.parameters or {}
-    price = pricing.quote(config, model, parameters.get("duration_seconds"), parameters.get("resolution")).price
     try:
         task_id = await reserve_task(
             user_id, source.task_type, model.id, model.provider, prompt, price, config.max_concurrent_tasks,

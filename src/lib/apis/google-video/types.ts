@@ -462,6 +462,8 @@ export interface SubmitForm extends VideoParameters {
 	model?: string;
 	enhance_prompt?: boolean;
 	idempotency_key?: string;
+	/** The price the user was shown: a higher one at submit time is refused (409), nothing charged. */
+	max_credits?: number;
 }
 
 export interface SubmitResult {
@@ -474,6 +476,7 @@ export interface SubmitResult {
 export interface DeriveForm {
 	prompt: string;
 	idempotency_key?: string;
+	max_credits?: number; // as in SubmitForm
 }
 
 /** An input image of image-to-video: a plain reference takes the model's next slot, `{image, role}` names it. */

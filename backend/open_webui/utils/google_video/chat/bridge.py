@@ -114,6 +114,7 @@ async def generate(request, user: dict, chat_id: Optional[str], message_id: Opti
         await _status(emit, "Video not started", True)
         return "The user did not confirm the price, so no video was started and nothing was charged."
     try:
+        req.max_credits = quote["price"]  # what the user just confirmed, even if an admin changes it meanwhile
         task = await submit_task(runtime, user_id, req)
     except SubmitError as e:
         await _status(emit, e.detail, True)

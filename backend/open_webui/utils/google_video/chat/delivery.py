@@ -116,7 +116,7 @@ async def _push(task: GoogleVideoTaskModel, message: dict) -> None:
         await emit({"type": "chat:completion", "data": {k: v for k, v in message.items() if v is not None}})
         ok = task.status == TaskStatus.SUCCESS
         await emit({"type": "status", "data": {"description": "Video ready" if ok else "Video not made", "done": True}})
-        # The host shows this as a toast wherever the user is in the chat UI.
+        # The host shows this as a toast in the tab that has this chat open.
         note = ("Your video is ready." if ok else
                 f"Your video could not be made; {task.credits_refunded} credits were refunded.")
         await emit({"type": "notification", "data": {"type": "success" if ok else "error", "content": note}})
@@ -129,7 +129,8 @@ async def _notify_elsewhere(task: GoogleVideoTaskModel, note: str) -> None:
     """Tabs showing another chat, or in the background, get the host's own "reply finished" notice:
     its toast that opens the chat, and its sound and browser notification as the user set them.
     The made-up message id keeps a tab with this chat open from taking it for a reply (that would
-    run the host's after-reply work: follow-ups, title); that tab had the toast above."""
+    run the host's after-reply work: follow-ups, title); that tab had the toast above (and gets
+    this notice too while it is in the background)."""
     from open_webui.models.chats import Chats
     from open_webui.socket.main import get_event_emitter
 
