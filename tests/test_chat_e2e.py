@@ -88,10 +88,12 @@ def chat_id_of(page: Page) -> str:
 
 
 def the_task(session, prompt_part: str, timeout: float = TIMEOUT_MS / 1000) -> dict:
-    """The one task whose prompt has `prompt_part`, once it exists (a confirmed dialog submits it)."""
+    """The one task whose prompt has `prompt_part`, once it exists and is bound to its chat message
+    (a confirmed dialog submits it, then binds it)."""
     deadline = time.time() + timeout
     while True:
-        tasks = [t for t in session.ok("GET", "/history", params={"limit": 100})["tasks"] if prompt_part in t["prompt"]]
+        tasks = [t for t in session.ok("GET", "/history", params={"limit": 100})["tasks"]
+                 if prompt_part in t["prompt"] and t["chat_id"]]
         if tasks or time.time() > deadline:
             assert len(tasks) == 1, tasks
             return tasks[0]
