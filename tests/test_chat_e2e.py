@@ -7,6 +7,7 @@ there with the tab open, after a reload, after the tab was closed, and after a s
 Every step waits for what a person would wait for (a dialog, a finished reply, the player); the
 host's selectors are in docs/dev/host-chat-ui.md."""
 
+import json
 import os
 import re
 import time
@@ -41,23 +42,16 @@ def chat_user(webui, admin, sim, chat_sim):
 
 
 def open_chat(browser, session, path: str = f"/?model={CHAT_MODEL}") -> Page:
+    """A tab of the host's chat, signed in as `session` the way the host's sign-in leaves a browser
+    (the token in localStorage). The token is there before any of the host's scripts run: set from
+    its /auth page instead, it was sometimes removed again by that page's own start-up, and the
+    next page showed the sign-in form."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(f"localStorage.setItem('token', {json.dumps(session.token)})")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    for attempt in (1, 2):
-        # The host's sign-in keeps the token in localStorage, as here.
-        page.goto(f"{session.base_url}/auth")
-        page.evaluate("t => localStorage.setItem('token', t)", session.token)
-        page.goto(f"{session.base_url}{path}")
-        try:
-            expect(page.locator("#chat-input")).to_be_visible()
-            return page
-        except AssertionError:
-            # Seen on the first page load after a host starts: the app gives up on the session and
-            # shows its sign-in page (dropping the token). A person signs in again; so do we, once.
-            page.screenshot(path=Path(os.environ.get("TMPDIR", "/tmp")) / f"chat-not-ready-{attempt}.png", full_page=True)
-            if attempt == 2:
-                raise
+    page.goto(f"{session.base_url}{path}")
+    expect(page.locator("#chat-input")).to_be_visible()
     return page
 
 

@@ -316,6 +316,10 @@ def test_a_price_changed_by_the_admin_is_shown_before_it_is_charged(open_ui, con
     expect(page.get_by_test_id("credits-value")).to_have_text(str(1000 - price - 30))
     charges = [e["amount"] for e in user.ok("GET", "/credits/ledger")["entries"] if e["kind"] == "charge"]
     assert charges == [-(price + 30)]
+    # Coming back to the page after the admin changed it again shows the new price at once.
+    configure(configured, sim.url, None, model_credits_config={"veo3-fast": price + 5})
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the tab is visible again
+    expect_quoted_price(page, price + 5)
 
 
 def test_image_to_video_with_uploaded_image(open_ui, configured, user, tmp_path):
