@@ -266,6 +266,12 @@ def test_a_host_banner_links_to_the_studio(browser, webui, admin, sim, one_datab
         user = add_user(admin)
         page = open_chat(browser, user, path="/")
         expect(page.get_by_text("Maintenance on Sunday.")).to_be_visible()
+        # The banners fade in: the picture is taken once the link is fully shown.
+        page.wait_for_function("""() => {
+            for (let e = document.querySelector('a[href="/google-video/"]'); e; e = e.parentElement)
+                if (getComputedStyle(e).opacity !== '1') return false;
+            return !!document.querySelector('a[href="/google-video/"]');
+        }""")
         page.screenshot(path=SCREENSHOTS / "host-banner.png")
         page.get_by_role("link", name="video studio").click()
         expect(page).to_have_url(re.compile(r"/google-video/$"))
