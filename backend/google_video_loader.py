@@ -55,10 +55,15 @@ async def _sync_host_entries() -> None:
     """The chat tool and action and the host banner: extras the module runs without, so no failure
     here (a busy database included) stops the server from starting."""
     try:
-        await chat_plugins.sync((await GoogleVideoConfigs.get()).chat_enabled)
+        config = await GoogleVideoConfigs.get()
+    except Exception:
+        log.exception("google video: could not read the settings; the chat tool and the banner stay as they are")
+        return
+    try:
+        await chat_plugins.sync(config.chat_enabled)
     except Exception:
         log.exception("google video: could not install the chat tool and action")
-    await host_link.sync_from_config()
+    await host_link.sync_from_config(config)
 
 
 def mount_module() -> None:

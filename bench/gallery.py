@@ -11,7 +11,6 @@ import argparse
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.measure import percentile  # noqa: E402
-from devstack.api import signup  # noqa: E402
+from bench.seeded_host import stopped_host_with_admin  # noqa: E402
 from devstack.processes import WebUI  # noqa: E402
 
 WORDS = ("fox", "harbour", "lantern", "glacier", "market", "robot", "forest", "comet")
@@ -65,14 +64,9 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="gv-bench-gallery-"))
-    server = WebUI(data).start()
-    try:
-        admin = signup(server.url, "Admin", "admin@example.com", "admin-password-1")
-    finally:
-        server.stop()
+    data, port, admin = stopped_host_with_admin("gv-bench-gallery-")
     ids = fill(data / "webui.db", admin.id, args.tasks)
-    server = WebUI(data, port=server.port).start()
+    server = WebUI(data, port=port).start()
     try:
         with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {admin.token}"}, timeout=60) as client:
             cases = {"first page (48)": {}, "page at the end (cursor)": {"cursor": ids[60]},

@@ -12,7 +12,6 @@ file-backed pages (RssFile) grow with the database file the host maps into memor
 import argparse
 import sqlite3
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from devstack.api import signup  # noqa: E402
+from bench.seeded_host import stopped_host_with_admin  # noqa: E402
 from devstack.processes import WebUI  # noqa: E402
 
 BATCH = 50_000
@@ -48,16 +47,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="gv-bench-ledger-"))
-    server = WebUI(data).start()
-    try:
-        admin = signup(server.url, "Admin", "admin@example.com", "admin-password-1")
-    finally:
-        server.stop()
+    data, port, admin = stopped_host_with_admin("gv-bench-ledger-")
     t = time.perf_counter()
     fill(data / "webui.db", admin.id, args.rows)
     print(f"wrote {args.rows:,} ledger rows in {time.perf_counter() - t:.1f} s")
-    server = WebUI(data, port=server.port).start()
+    server = WebUI(data, port=port).start()
     try:
         pid = server.proc.pid  # scripts/serve.sh execs uvicorn: the same process
         results = []

@@ -199,7 +199,7 @@ async def save_config(form: ConfigFields, user=Depends(get_admin_user)):
     config = await GoogleVideoConfigs.save(values, updated_by=user.id)
     if "chat_enabled" in values:
         await chat_plugins.sync(config.chat_enabled)
-    await host_link.sync_from_config()  # also puts back a banner removed in the host's settings
+    await host_link.sync_from_config(config)  # also puts back a banner removed in the host's settings
     log.info("google video config updated by %s (enabled=%s)", user.id, config.enabled)
     return {"success": True, "config": _admin_config_view(config)}
 

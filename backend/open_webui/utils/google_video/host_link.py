@@ -27,13 +27,10 @@ def _same(a: dict, b: dict) -> bool:
     return {k: v for k, v in a.items() if k != "timestamp"} == {k: v for k, v in b.items() if k != "timestamp"}
 
 
-async def sync_from_config() -> None:
-    """Match the banner to the module's stored settings (read now, so a save that raced an earlier
-    sync wins); errors are logged, never raised: the banner is an extra."""
-    from open_webui.models.google_video import GoogleVideoConfigs
-
+async def sync_from_config(config) -> None:
+    """Match the banner to the module's settings (`config`, as just read or saved); errors are
+    logged, never raised: the banner is an extra."""
     try:
-        config = await GoogleVideoConfigs.get()
         await sync(config.enabled and config.host_link_enabled)
     except Exception:
         log.exception("google video: could not update the host banner")
