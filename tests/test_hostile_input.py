@@ -20,7 +20,9 @@ def audit(admin, action):
 
 
 def stored_files(webui) -> int:
-    root = webui.data_dir / "google_video"
+    """Input images kept by the module (videos and posters of earlier tests' tasks, which the
+    poller may still be storing, are not what a refused request could leave)."""
+    root = webui.data_dir / "google_video" / "uploads"
     return sum(1 for p in root.rglob("*") if p.is_file()) if root.exists() else 0
 
 
