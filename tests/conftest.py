@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT))
 from devstack.api import add_user, configure, grant, signup  # noqa: E402
 from devstack.object_store import SECRET_ACCESS_KEY as OBJECT_STORE_SECRET  # noqa: E402
 from devstack.processes import Simulator, WebUI  # noqa: E402
+from helpers import gemini_settings, openai_settings, vertex_settings  # noqa: E402
 from ledger_invariants import assert_ledger_consistent  # noqa: E402
 from public_site import Site  # noqa: E402
 
@@ -211,3 +212,19 @@ def fake_user(fake_admin, sim):
     user = add_user(fake_admin)
     grant(fake_admin, user.id, 10_000)
     return user
+
+
+@pytest.fixture
+def direct(admin, sim, gemini_sim, vertex_sim, openai_sim):
+    """A user with credits, and every direct provider configured against its simulator."""
+    for simulator in (gemini_sim, vertex_sim, openai_sim):
+        simulator.reset()
+    configure(admin, sim.url, sim.api_key, max_concurrent_tasks=20, provider_settings={
+        "gemini": gemini_settings(gemini_sim), "vertex": vertex_settings(vertex_sim, storage_uri=""),
+        "openai": openai_settings(openai_sim, auth_header="bearer", api_version="")})
+    user = add_user(admin)
+    grant(admin, user.id, 5000)
+    yield user
+    # The session's other tests see only the relay configured.
+    admin.ok("POST", "/config", json={"clear_secrets": ["gemini.api_key", "vertex.service_account_json", "openai.api_key"],
+                                      "custom_models": [], "model_pricing": {}})

@@ -74,6 +74,27 @@ def test_group_and_all_user_grants_apply_once_per_retry(configured, sim):
     assert r.status_code == 404
 
 
+def test_an_admin_key_cannot_take_the_place_of_the_module_s_own(configured, sim):
+    """Admins' idempotency keys and the module's ledger keys ("welcome:<user>",
+    "allowance:<rule>:<period>:<user>") live apart: a bulk grant keyed "welcome" used to write
+    "welcome:<user>" for everyone, so a newcomer later got 1 credit instead of the welcome 51."""
+    configure(configured, sim.url, None, welcome_credits=51)
+    try:
+        newcomer = add_user(configured)  # has not used the module yet: no welcome credits so far
+        configured.ok("POST", "/credits/bulk", json={"amount": 1, "reason": "keyed like a welcome",
+                                                     "idempotency_key": "welcome"})
+        configured.ok("POST", "/credits/adjust", json={"user_id": newcomer.id, "amount": 2, "reason": "keyed too",
+                                                       "idempotency_key": f"welcome:{newcomer.id}"})
+        assert newcomer.balance() == 1 + 2 + 51
+        assert [e["amount"] for e in entries(newcomer, "welcome credits")] == [51]
+        # The admin's own keys still replay as before.
+        again = configured.ok("POST", "/credits/adjust", json={"user_id": newcomer.id, "amount": 2, "reason": "keyed too",
+                                                               "idempotency_key": f"welcome:{newcomer.id}"})
+        assert again["replayed"] and newcomer.balance() == 54
+    finally:
+        configure(configured, sim.url, None, welcome_credits=0)
+
+
 def test_admin_user_picker_finds_users_with_their_balances(configured, sim):
     name = "picker-" + uuid.uuid4().hex[:6]
     user = add_user(configured, name=name)

@@ -104,3 +104,27 @@ def test_a_price_raised_after_the_user_saw_it_is_not_charged(admin, configured, 
     finally:
         configure(admin, sim.url, None)
     ledger_check()
+
+
+def test_prices_past_32_bits_are_quoted_charged_and_refunded_exactly(admin, configured, user, sim, ledger_check):
+    """A per-second price of 10^9 makes a price past 2^31 - 1 (a 500 on PostgreSQL when a task's
+    charge was a 32-bit column): the quote, max_credits, the charge and the refund agree."""
+    configure(admin, sim.url, None, model_credits_config={"veo3": 7}, model_pricing={"veo3": {"per_second": 10**9}})
+    try:
+        for _ in range(20):
+            grant(admin, user.id, 10**9)
+        quote = user.ok("POST", "/quote", json={"model": "veo3"})
+        price = quote["price"]
+        assert price == 7 + 10**9 * quote["seconds"] and price > 2**31 - 1 and quote["affordable"]
+        task = user.ok("POST", "/text-to-video", json={"prompt": "dear [sim:polls=1]", "model": "veo3",
+                                                       "max_credits": price})["task"]
+        assert task["credits_cost"] == price and user.wait_task(task["id"])["status"] == "SUCCESS"
+        failed = user.ok("POST", "/text-to-video", json={"prompt": "dear and doomed [sim:polls=1;fail=no]",
+                                                         "model": "veo3", "max_credits": price})["task"]
+        failed = user.wait_task(failed["id"])
+        assert failed["status"] == "FAILURE" and failed["refunded"] and failed["credits_refunded"] == price
+        assert user.balance() == 20 * 10**9 - price
+        assert sorted(e["amount"] for e in ledger(user) if e["task_id"] == failed["id"]) == [-price, price]
+    finally:
+        configure(admin, sim.url, None)
+    ledger_check()

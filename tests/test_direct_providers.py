@@ -12,8 +12,8 @@ import json
 import pytest
 from PIL import Image
 
-from devstack.api import add_user, configure, grant
-from helpers import data_uri, ledger, png_bytes
+from devstack.api import configure
+from helpers import data_uri, gemini_settings, ledger, openai_settings, png_bytes, vertex_settings
 
 GEMINI_TEXT = "gemini/veo-3.1-generate-preview"
 GEMINI_FRAMES = "gemini/veo-3.1-generate-preview:frames"
@@ -25,36 +25,6 @@ SORA_IMAGE = "openai/sora-2:image"
 
 
 pytestmark = pytest.mark.usefixtures("one_database")
-
-
-def gemini_settings(gemini_sim, key=None):
-    # The API on localhost, so its CDN (the simulator on 127.0.0.1) is another origin.
-    return {"api_key": key or gemini_sim.api_key, "base_url": f"http://localhost:{gemini_sim.port}"}
-
-
-def vertex_settings(vertex_sim, **more):
-    return {"service_account_json": vertex_sim.key_text, "location": "us-central1", "api_endpoint": vertex_sim.url,
-            "storage_endpoint": vertex_sim.url, **more}
-
-
-def openai_settings(openai_sim, **more):
-    return {"api_key": openai_sim.api_key, "base_url": f"{openai_sim.url}/v1", **more}
-
-
-@pytest.fixture
-def direct(admin, sim, gemini_sim, vertex_sim, openai_sim):
-    """A user with credits, and every direct provider configured against its simulator."""
-    for simulator in (gemini_sim, vertex_sim, openai_sim):
-        simulator.reset()
-    configure(admin, sim.url, sim.api_key, max_concurrent_tasks=20, provider_settings={
-        "gemini": gemini_settings(gemini_sim), "vertex": vertex_settings(vertex_sim, storage_uri=""),
-        "openai": openai_settings(openai_sim, auth_header="bearer", api_version="")})
-    user = add_user(admin)
-    grant(admin, user.id, 5000)
-    yield user
-    # The session's other tests see only the relay configured.
-    admin.ok("POST", "/config", json={"clear_secrets": ["gemini.api_key", "vertex.service_account_json", "openai.api_key"],
-                                      "custom_models": [], "model_pricing": {}})
 
 
 def submitted(requests: list[dict], suffix: str) -> list[dict]:
@@ -145,11 +115,12 @@ def test_gemini_quota_auth_and_server_errors(direct, admin, sim, gemini_sim):
     # 5xx while polling: retried with backoff, then delivered.
     task = direct.ok("POST", "/text-to-video", json={"prompt": "x [sim:polls=1;query_http=503*2]", "model": GEMINI_TEXT})["task"]
     assert direct.wait_task(task["id"])["status"] == "SUCCESS"
-    # A bad key: Google answers 400 API_KEY_INVALID; the user reads that the credentials were refused.
+    # A bad key: Google answers 400 API_KEY_INVALID; the user reads that the service is misconfigured
+    # (test_provider_failures.py: what the admin reads).
     configure(admin, sim.url, None, provider_settings={"gemini": gemini_settings(gemini_sim, key="AIza-wrong-key-123")})
     balance = direct.balance()
     r = direct.request("POST", "/text-to-video", json={"prompt": "x", "model": GEMINI_TEXT})
-    assert r.status_code == 502 and "did not accept the credentials" in r.json()["detail"] and direct.balance() == balance
+    assert r.status_code == 502 and "not set up correctly" in r.json()["detail"] and direct.balance() == balance
     probe = admin.ok("POST", "/test-connection", json={"provider": "gemini"})
     assert probe["status"] == "auth"
     configure(admin, sim.url, None, provider_settings={"gemini": gemini_settings(gemini_sim)})
@@ -333,10 +304,13 @@ def test_admins_add_and_replace_models_with_capabilities_and_prices(direct, admi
     assert direct.ok("POST", "/quote", json={"model": "gemini/veo-3.1-lite", "duration_seconds": 4})["price"] == 34
     r = direct.request("POST", "/text-to-video", json={"prompt": "p", "model": GEMINI_TEXT, "aspect_ratio": "9:16"})
     assert r.status_code == 422
-    # The lite model is not one the simulator serves: Google's 404 for an unknown model, refunded.
+    # The lite model is not one the simulator serves: Google's 404 for an unknown model, refunded;
+    # the user reads that the service is misconfigured, the admin's audit names the model.
     balance = direct.balance()
     r = direct.request("POST", "/text-to-video", json={"prompt": "p", "model": "gemini/veo-3.1-lite"})
-    assert r.status_code == 502 and "veo-3.1-lite-generate-preview" in r.json()["detail"] and direct.balance() == balance
+    assert r.status_code == 502 and "not set up correctly" in r.json()["detail"] and direct.balance() == balance
+    audit = admin.ok("GET", "/admin/audit", params={"action": "provider.failure", "limit": 1})["entries"][0]
+    assert "veo-3.1-lite-generate-preview" in audit["detail"]["detail"] and audit["detail"]["kind"] == "not_found"
     assert submitted(gemini_sim.requests(), "veo-3.1-lite-generate-preview:predictLongRunning")
     for bad, says in (({**lite, "provider": "nope"}, "unknown provider"), ({**lite, "kind": "image"}, "image model needs"),
                       ({**lite, "default_duration": 5}, "default_duration")):

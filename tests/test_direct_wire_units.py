@@ -11,8 +11,10 @@ from helpers import png_bytes
 from host_env import throwaway_host_env
 
 with throwaway_host_env():
+    from open_webui.utils.google_video import provider_failure
     from open_webui.utils.google_video.providers import openai_videos, veo_wire
-    from open_webui.utils.google_video.providers.base import VideoJob, origin_of
+    from open_webui.utils.google_video.providers.base import ProviderError, VideoJob, origin_of
+    from open_webui.utils.google_video.redaction import provider_text, redact, scrub
     from open_webui.utils.google_video.providers.http import Answer
     from open_webui.utils.google_video.task_status import TaskStatus
 
@@ -98,3 +100,83 @@ def test_a_secret_hidden_by_json_escapes_is_scrubbed_after_decoding():
     openai = openai_videos.error_for(Answer(400, "", raw.replace('"status"', '"type"'), {}, (key,)))
     for error in (google, openai):
         assert key not in error.message and "[redacted]" in error.message
+
+
+KEY = "sk-oai-0123456789abcdefQQQQ"
+
+
+def escaped(text: str, upper: bool = False) -> str:
+    return "".join((f"\\u{ord(c):04X}" if upper else f"\\u{ord(c):04x}") for c in text)
+
+
+@pytest.mark.parametrize("form", [
+    escaped(KEY), escaped(KEY, upper=True), KEY[:5] + escaped(KEY[5:9]) + KEY[9:],  # whole, upper hex, mixed
+    json.dumps("a/b")[1:-1],  # ordinary text around
+])
+def test_a_secret_in_any_json_escape_form_is_redacted_in_raw_and_decoded_text(form):
+    raw = '{"error": {"message": "' + "padding " * 10_000 + "key " + form + '"}}'  # past 64 KB
+    decoded = json.loads(raw)
+    whole = (redact(raw, (KEY,)), str(scrub(decoded, (KEY,))))
+    cut = (provider_text(raw, (KEY,), limit=10**6), provider_text(decoded["error"]["message"], (KEY,), limit=10**6))
+    for text in whole + cut:
+        assert KEY not in text and escaped(KEY)[:12] not in text
+    if form != json.dumps("a/b")[1:-1]:
+        assert all("[redacted]" in text for text in whole)
+
+
+def test_long_provider_text_is_cut_before_scrubbing_but_never_inside_a_secret():
+    for at in range(16 * 1024 - len(KEY) - 2, 16 * 1024 + 2):
+        text = "a" * at + escaped(KEY) + " tail"
+        out = provider_text(text, (KEY,), limit=10**6)
+        assert "\\u" not in out[-200:] and KEY not in out
+    assert len(provider_text("word " * 10**6, (KEY,))) == 300
+
+
+def test_a_secret_in_a_long_openai_error_is_scrubbed_from_its_message():
+    raw = '{"error": {"message": "' + "x" * 70_000 + " " + escaped(KEY) + '", "type": "invalid_request_error"}}'
+    error = openai_videos.error_for(Answer(400, "", raw, {}, (KEY,)))
+    assert KEY not in error.message and len(error.message) < 400
+
+
+class _Scripted:
+    """The errors a provider answers submits with, in order (a pure test of the retry rule)."""
+
+    name = "scripted"
+
+    def __init__(self, *errors):
+        self.errors, self.calls = list(errors), 0
+
+    async def submit(self, job):
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return "task-1"
+
+
+def _retry(provider, **kw):
+    import asyncio
+
+    return asyncio.run(provider_failure.submit_with_rate_limit_retries(
+        provider, VideoJob(model="m", prompt="p"), max_wait=kw.get("max_wait", 5), start_attempts_within=kw.get("within", 30)))
+
+
+def test_only_an_answered_429_with_a_short_wait_is_submitted_again():
+    busy = ProviderError("rate_limited", "busy", 429, retry_after=0.01)
+    provider = _Scripted(busy, busy)
+    assert _retry(provider) == "task-1" and provider.calls == 3
+    for error in (ProviderError("timeout", "no answer"),  # the outcome is unknown: never again
+                  ProviderError("rate_limited", "busy", 429),  # no time to wait given
+                  ProviderError("rate_limited", "busy", 429, retry_after=60),  # longer than the budget
+                  ProviderError("server", "oops", 500, retry_after=0.01)):
+        provider = _Scripted(error)
+        with pytest.raises(ProviderError):
+            _retry(provider)
+        assert provider.calls == 1
+    provider = _Scripted(busy, busy, busy)  # at most three attempts
+    with pytest.raises(ProviderError):
+        _retry(provider)
+    assert provider.calls == 3
+    provider = _Scripted(ProviderError("rate_limited", "busy", 429, retry_after=2))
+    with pytest.raises(ProviderError):
+        _retry(provider, within=1)  # no time left in the submit lease for another attempt
+    assert provider.calls == 1

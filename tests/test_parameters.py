@@ -4,7 +4,9 @@ to charges, image roles and provider extras. Runs on the server with the fake pr
 fake-video model takes every parameter, next to the relay's models, which take almost none."""
 
 import io
+import json
 
+import pytest
 from PIL import Image
 
 from devstack.api import configure
@@ -84,6 +86,28 @@ def test_extra_keys_reach_a_provider_only_where_the_admin_allowed_them(fake_user
     assert task["parameters"]["extra"] == {"person_generation": "allow_adult"}
     bad = fake_admin.request("POST", "/config", json={"extra_parameters": {"nobody": ["x"]}})
     assert bad.status_code == 422 and "Unknown provider" in bad.text
+
+
+def nested(depth: int, leaf) -> str:
+    """JSON text of `leaf` inside `depth` objects (built as text: json.dumps would recurse too deep)."""
+    return '{"k":' * depth + json.dumps(leaf) + "}" * depth
+
+
+@pytest.mark.parametrize("value, message", [
+    (nested(25, "a\x00b"), "nested more than"),  # a NUL too deep to be checked was stored
+    (nested(3, "\ud800"), "unpaired surrogate"),  # answered 500
+    (nested(990, 1), "nested more than"),  # answered 500
+    (nested(6, 1), "nested more than 5 levels"),
+    (json.dumps({"k": "x" * 20_000}), "longer than"),
+])
+def test_nested_extra_values_are_checked_like_any_text(fake_user, fake_admin, sim, value, message):
+    configure(fake_admin, sim.url, None, extra_parameters={"fake": ["k"]})
+    balance = fake_user.balance()
+    body = '{"prompt": "nested", "model": "fake-video", "extra": ' + value + "}"
+    r = fake_user.request("POST", "/text-to-video", content=body.encode(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and message in r.text, r.text
+    assert fake_user.balance() == balance
+    configure(fake_admin, sim.url, None)
 
 
 def test_images_with_roles_take_their_slots(fake_user):

@@ -12,7 +12,7 @@ if os.environ.get("GV_SKIP_UI") == "1":
 
 from helpers import ledger  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
-from test_direct_providers import SORA, direct  # noqa: E402,F401  (fixtures)
+from test_direct_providers import SORA  # noqa: E402
 pytestmark = pytest.mark.usefixtures("one_database")
 
 from test_ui_e2e import TASK_TIMEOUT_MS, browser, expect_studio_ready, open_ui, shot, ui_url  # noqa: E402,F401

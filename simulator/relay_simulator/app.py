@@ -16,7 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from PIL import Image
 
-from relay_simulator.scenario import ProgressFigure, Scenario, parse_scenario, poll_fault
+from relay_simulator.hostile_echo import echoed
+from relay_simulator.scenario import ProgressFigure, Scenario, parse_scenario, poll_fault, submit_fails
 from relay_simulator.sim_log import install_sim_routes
 from relay_simulator.video import make_mp4
 
@@ -51,11 +52,12 @@ class SimTask:
 
 def _echo(request: Request, scenario) -> str:
     """What careless relays do: repeat the caller's credentials in an error text."""
-    return f" (request had Authorization: {request.headers.get('authorization')})" if scenario.echo_auth else ""
+    return echoed(scenario, "Authorization", request.headers.get("authorization"))
 
 
-def _envelope_error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message, "data": None}, status_code=status)
+def _envelope_error(status: int, code: str, message: str, retry_after: Optional[str] = None) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message, "data": None}, status_code=status,
+                        headers={"Retry-After": retry_after} if retry_after and status == 429 else None)
 
 
 def _decode_image(value: str) -> Optional[Image.Image]:
@@ -87,6 +89,7 @@ def create_app(api_key: str) -> FastAPI:
     app = FastAPI(title="Veo relay simulator")
     tasks: dict[str, SimTask] = {}
     counters = {"submits": 0, "queries": 0}
+    submit_counts: dict[str, int] = {}
     text_video_cache: dict[tuple, bytes] = {}
 
     def authorized(request: Request) -> bool:
@@ -113,9 +116,9 @@ def create_app(api_key: str) -> FastAPI:
         scenario = parse_scenario(prompt)
         if scenario.submit_delay:
             await asyncio.sleep(scenario.submit_delay)
-        if scenario.submit_http:
+        if submit_fails(scenario, prompt, submit_counts):
             return _envelope_error(scenario.submit_http, "upstream_error",
-                                   f"simulated HTTP {scenario.submit_http}{_echo(request, scenario)}")
+                                   f"simulated HTTP {scenario.submit_http}{_echo(request, scenario)}", scenario.retry_after)
         if scenario.submit_code:
             return JSONResponse({"code": scenario.submit_code, "message": "simulated refusal", "data": None})
         task_id = str(uuid.uuid4())
@@ -218,5 +221,5 @@ def create_app(api_key: str) -> FastAPI:
                                              "images": len(t.images), "status": t.finished_status}
                                       for t in tasks.values()}}
 
-    install_sim_routes(app, stats, lambda: (tasks.clear(), counters.update(submits=0, queries=0)), record=False)
+    install_sim_routes(app, stats, lambda: (tasks.clear(), submit_counts.clear(), counters.update(submits=0, queries=0)), record=False)
     return app

@@ -11,6 +11,7 @@ from typing import Optional
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
+from relay_simulator.hostile_echo import echoed
 from relay_simulator.veo_common import (MODELS, GoogleError, SimState, VeoTask, filtered_fields, google_error,
                                         install_common, operation, parse_request)
 
@@ -35,11 +36,9 @@ def create_gemini_app(api_key: str) -> FastAPI:
 
     def echo(request: Request, scenario) -> str:
         """What a careless service does: repeat the caller's credential in an error text."""
-        if not scenario.echo_auth:
-            return ""
         if "x-goog-api-key" in request.headers:
-            return f" (request had x-goog-api-key: {request.headers['x-goog-api-key']})"
-        return f" (request had key={request.query_params.get('key')})"
+            return echoed(scenario, "x-goog-api-key", request.headers["x-goog-api-key"])
+        return echoed(scenario, "key", request.query_params.get("key"))
 
     def check_key(request: Request) -> None:
         # Google answers a bad or missing key with 400, not 401.

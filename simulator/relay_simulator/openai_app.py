@@ -20,7 +20,8 @@ from PIL import Image
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from relay_simulator.app import big_video
-from relay_simulator.scenario import ProgressFigure, Scenario, parse_scenario, poll_fault
+from relay_simulator.hostile_echo import echoed
+from relay_simulator.scenario import ProgressFigure, Scenario, parse_scenario, poll_fault, submit_fails
 from relay_simulator.sim_log import install_sim_routes
 from relay_simulator.video import make_mp4
 
@@ -47,9 +48,10 @@ class ApiError(Exception):
     """Answered as OpenAI's error body {"error": {message, type, param, code}}."""
 
     def __init__(self, status: int, message: str, type_: str = "invalid_request_error",
-                 param: Optional[str] = None, code: Optional[str] = None):
+                 param: Optional[str] = None, code: Optional[str] = None, headers: Optional[dict] = None):
         super().__init__(message)
         self.status = status
+        self.headers = headers
         self.body = {"error": {"message": message, "type": type_, "param": param, "code": code}}
 
 
@@ -66,19 +68,18 @@ def _invalid_value(param: str, value: str, listed) -> ApiError:
 
 def _echo(request: Request, scenario: Scenario) -> str:
     """What careless gateways do: repeat the caller's credentials in an error text."""
-    if not scenario.echo_auth:
-        return ""
     name = "Authorization" if "authorization" in request.headers else "api-key"
-    return f" (request had {name}: {request.headers.get(name)})"
+    return echoed(scenario, name, request.headers.get(name))
 
 
-def _fault(status: int, model: str, echo: str) -> ApiError:
+def _fault(status: int, model: str, echo: str, retry_after: Optional[str] = None) -> ApiError:
     """A scripted HTTP failure (submit_http / query_http) with the body OpenAI sends for it."""
     if status == 429:
         return ApiError(429, f"Rate limit reached for {model} in organization org-simulator on requests per min "
                              "(RPM): Limit 5, Used 5, Requested 1. Please try again in 12s. Visit "
                              f"https://platform.openai.com/account/rate-limits to learn more.{echo}",
-                        "requests", code="rate_limit_exceeded")
+                        "requests", code="rate_limit_exceeded",
+                        headers={"retry-after": retry_after} if retry_after else None)
     if status == 503:
         return ApiError(503, f"The server is overloaded or not ready yet.{echo}", "server_error")
     if status >= 500:
@@ -235,10 +236,11 @@ def create_openai_app(api_key: str) -> FastAPI:
     router = APIRouter()
     videos: dict[str, SimVideo] = {}  # insertion order is creation order, which list pages follow
     counters = {"submits": 0, "queries": 0}
+    submit_counts: dict[str, int] = {}
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
-        return JSONResponse(exc.body, status_code=exc.status)
+        return JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -287,8 +289,8 @@ def create_openai_app(api_key: str) -> FastAPI:
         if scenario.submit_delay:
             await asyncio.sleep(scenario.submit_delay)
         echo = _echo(request, scenario)
-        if scenario.submit_http:
-            raise _fault(scenario.submit_http, model, echo)
+        if submit_fails(scenario, prompt, submit_counts):
+            raise _fault(scenario.submit_http, model, echo, scenario.retry_after)
         if scenario.refuse_submit:
             raise ApiError(400, "Your request was rejected as a result of our safety system. Your prompt may "
                                 f"contain text that is not allowed by our safety system.{echo}",
@@ -442,5 +444,5 @@ def create_openai_app(api_key: str) -> FastAPI:
             "input_reference": v.first_frame is not None, "remixed_from_video_id": v.remixed_from,
             "status": v.outcome} for v in videos.values()}}
 
-    install_sim_routes(app, stats, lambda: (videos.clear(), counters.update(submits=0, queries=0)))
+    install_sim_routes(app, stats, lambda: (videos.clear(), submit_counts.clear(), counters.update(submits=0, queries=0)))
     return app

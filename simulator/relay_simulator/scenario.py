@@ -40,6 +40,9 @@ class Scenario:
     refuse: bool = False  # finishes without a video: the output was blocked by the safety filters
     refuse_submit: bool = False  # the submit itself is refused for its content (HTTP 400)
     echo_auth: bool = False  # error messages and fail_reason repeat the request's Authorization header
+    echo_hidden: bool = False  # echo_auth=hidden: the repeat after 64 KB of text, as JSON escapes (hostile_echo)
+    retry_after: Optional[str] = None  # the Retry-After header of scripted 429s
+    submit_http_count: int = 0  # submit_http=429*N: only the first N submits of this prompt fail (0 = all)
     video: str = "ok"  # ok | notvideo | missing | big:MB (a streamed MB-sized MP4-like file)
     video_url: Optional[str] = None  # report this URL instead of the simulator's own
     statuses: tuple[str, ...] = ()  # raw statuses for the first queries (QUEUED, UNKNOWN, ...)
@@ -70,6 +73,10 @@ def parse_scenario(prompt: str) -> Scenario:
                 s.fail = value or "generation failed"
             elif key in ("never", "novideo", "echo_auth", "refuse", "refuse_submit"):
                 setattr(s, key, True)
+                if key == "echo_auth" and value == "hidden":
+                    s.echo_hidden = True
+            elif key == "retry_after":
+                s.retry_after = value
             elif key == "video":
                 s.video = value
             elif key == "video_url":
@@ -77,7 +84,8 @@ def parse_scenario(prompt: str) -> Scenario:
             elif key == "statuses":
                 s.statuses = tuple(v.strip() for v in value.split(",") if v.strip())
             elif key == "submit_http":
-                s.submit_http = int(value)
+                code, _, count = value.partition("*")
+                s.submit_http, s.submit_http_count = int(code), int(count or 0)
             elif key == "submit_code":
                 s.submit_code = value
             elif key == "submit_delay":
@@ -146,6 +154,17 @@ class ProgressFigure:
 
     def finished(self) -> Union[int, str, None]:
         return {"none": None, "empty": ""}.get(self.s.progress, 100)
+
+
+def submit_fails(scenario: Scenario, prompt: str, counts: dict) -> bool:
+    """Whether this submit gets the scripted submit_http; with submit_http=CODE*N only the first N
+    submits of this prompt do (`counts`: the simulator's submits per prompt)."""
+    if not scenario.submit_http:
+        return False
+    if not scenario.submit_http_count:
+        return True
+    counts[prompt] = counts.get(prompt, 0) + 1
+    return counts[prompt] <= scenario.submit_http_count
 
 
 def poll_fault(task, kinds: tuple[str, ...] = ("http", "malformed")) -> Optional[str]:

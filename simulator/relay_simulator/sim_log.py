@@ -20,6 +20,8 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
+from relay_simulator.hostile_echo import EscapeHidden
+
 log = logging.getLogger(__name__)
 
 
@@ -97,6 +99,7 @@ def install_sim_routes(app: FastAPI, stats: Callable[[], dict], reset: Callable[
     Without `record` (the relay simulator: benchmarks send it hundreds of thousands of polls and
     megabytes of base64 images) the log stays empty."""
     received: list[dict] = []
+    app.add_middleware(EscapeHidden)
     if record:
         app.add_middleware(RecordRequests, received=received)
 

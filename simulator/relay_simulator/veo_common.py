@@ -7,6 +7,7 @@ The wire shapes follow docs/providers/gemini_veo.md."""
 import asyncio
 import base64
 import binascii
+import html
 import io
 import json
 import logging
@@ -19,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from PIL import Image
 from starlette.exceptions import HTTPException
 
-from relay_simulator.scenario import Scenario, parse_scenario, poll_fault
+from relay_simulator.scenario import Scenario, parse_scenario, poll_fault, submit_fails
 from relay_simulator.sim_log import install_sim_routes
 from relay_simulator.video import make_mp4
 
@@ -295,9 +296,11 @@ class SimState:
     def __init__(self):
         self.tasks: dict[str, VeoTask] = {}
         self.counters = {"submits": 0, "queries": 0}
+        self.submit_counts: dict[str, int] = {}  # submits per prompt, for submit_http=CODE*N
 
     def reset(self) -> None:
         self.tasks.clear()
+        self.submit_counts.clear()
         self.counters.update(submits=0, queries=0)
 
     def add(self, task: VeoTask) -> None:
@@ -325,7 +328,7 @@ class SimState:
         s = req.scenario
         if s.submit_delay:
             await asyncio.sleep(s.submit_delay)
-        if s.submit_http:
+        if submit_fails(s, req.prompt or "", self.submit_counts):
             return google_error(s.submit_http, STOCK_MESSAGE.get(s.submit_http, "Unknown error.") + echo)
         if s.refuse_submit:
             return google_error(400, REFUSE_SUBMIT_MESSAGE + echo)
@@ -364,6 +367,23 @@ def install_common(app: FastAPI, state: SimState, on_reset: Callable[[], None] =
 
     @app.exception_handler(HTTPException)
     async def on_http_error(request: Request, exc: HTTPException):
-        # Unknown paths and wrong methods: Google still answers with its envelope.
+        if exc.status_code in (404, 405):
+            return front_end_error(request, exc.status_code)
         return google_error(exc.status_code if exc.status_code in STATUS else 404,
                             f"{request.method} {request.url.path}: {exc.detail}")
+
+
+def front_end_error(request: Request, code: int = 404) -> Response:
+    """What Google's front end answers for a path no API serves (e.g. /v1beta/v1beta/...) or a method
+    a path does not take: an HTML page, not the API's JSON envelope, whatever the key."""
+    path = html.escape(request.url.path)
+    text = (f"The requested URL <code>{path}</code> was not found on this server." if code == 404 else
+            f"The request method <code>{html.escape(request.method)}</code> is inappropriate for the URL "
+            f"<code>{path}</code>.")
+    title = "Not Found" if code == 404 else "Method Not Allowed"
+    page = (f"<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <meta name=viewport content=\"initial-scale=1, "
+            f"minimum-scale=1, width=device-width\">\n  <title>Error {code} ({title})!!1</title>\n"
+            f"  <a href=//www.google.com/><span id=logo aria-label=Google></span></a>\n"
+            f"  <p><b>{code}.</b> <ins>That\u2019s an error.</ins>\n"
+            f"  <p>{text}  <ins>That\u2019s all we know.</ins>\n")
+    return Response(page, status_code=code, media_type="text/html; charset=UTF-8")

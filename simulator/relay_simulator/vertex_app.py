@@ -16,7 +16,9 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from relay_simulator.veo_common import (MODELS, GoogleError, SimState, VeoTask, filtered_fields, install_common,
+from relay_simulator.hostile_echo import echoed
+from relay_simulator.veo_common import (MODELS, GoogleError, SimState, VeoTask, filtered_fields, front_end_error,
+                                        install_common,
                                         operation, parse_request)
 
 RESPONSE_TYPE = "type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse"
@@ -70,7 +72,7 @@ def create_vertex_app(service_account_path: str) -> FastAPI:
 
     def echo(request: Request, scenario) -> str:
         """What a careless service does: repeat the caller's credential in an error text."""
-        return f" (request had Authorization: {request.headers.get('authorization')})" if scenario.echo_auth else ""
+        return echoed(scenario, "Authorization", request.headers.get("authorization"))
 
     def load_gcs(uri: str) -> Optional[bytes]:
         key = _split_gs(uri)
@@ -131,7 +133,7 @@ def create_vertex_app(service_account_path: str) -> FastAPI:
     @app.post("/{version}/projects/{p}/locations/{loc}/publishers/google/models/{model_action}")
     async def model_call(version: str, p: str, loc: str, model_action: str, request: Request):
         if version not in ("v1", "v1beta1"):
-            raise GoogleError(404, f"POST {request.url.path}: Not Found")
+            return front_end_error(request)  # no such API version: Google's front end page, not the envelope
         check_token(request)
         model, _, action = model_action.partition(":")
         model_path = f"projects/{p}/locations/{loc}/publishers/google/models/{model}"

@@ -1,6 +1,6 @@
 // Language detection, interpolation, and that every string the components translate has Chinese.
 import { describe, expect, it } from 'vitest';
-import { detectLang, translate } from './index';
+import { detectLang, langOfLocale, localeFor, translate } from './index';
 import zh from './zh';
 
 // Every component's source text, read through Vite (no Node APIs needed).
@@ -36,13 +36,34 @@ const usedKeys = () => {
 };
 
 describe('i18n', () => {
-	it('follows navigator.language unless the user chose a language', () => {
-		expect(detectLang(null, 'zh-CN')).toBe('zh');
-		expect(detectLang(null, 'zh-TW')).toBe('zh');
-		expect(detectLang(null, 'en-GB')).toBe('en');
-		expect(detectLang(null, undefined)).toBe('en');
-		expect(detectLang('en', 'zh-CN')).toBe('en');
-		expect(detectLang('zh', 'en-US')).toBe('zh');
+	it("follows the host's localStorage.locale: any zh* is Chinese, anything else English", () => {
+		for (const locale of ['zh-CN', 'zh-TW', 'zh', 'ZH-hant-HK', ' zh-CN '])
+			expect(langOfLocale(locale), locale).toBe('zh');
+		for (const locale of ['en-US', 'en-GB', 'fr-FR', 'ja-JP', 'de', '', null, undefined])
+			expect(langOfLocale(locale), String(locale)).toBe('en');
+		// The host's key wins over the page's old key and the browser.
+		expect(detectLang('zh-CN', 'en', 'en-US')).toBe('zh');
+		expect(detectLang('en-US', 'zh', 'zh-CN')).toBe('en');
+		expect(detectLang('fr-FR', null, 'zh-CN')).toBe('en');
+	});
+
+	it("uses the page's old key only while the host's is absent, then the browser", () => {
+		expect(detectLang(null, 'zh', 'en-US')).toBe('zh');
+		expect(detectLang('', 'en', 'zh-CN')).toBe('en');
+		expect(detectLang(null, 'klingon', 'zh-CN')).toBe('zh');
+		expect(detectLang(null, null, 'zh-TW')).toBe('zh');
+		expect(detectLang(null, null, 'en-GB')).toBe('en');
+		expect(detectLang(null, null, undefined)).toBe('en');
+	});
+
+	it('writes a host locale for the chosen language, keeping one that already says it', () => {
+		expect(localeFor('zh', 'en-US')).toBe('zh-CN');
+		expect(localeFor('en', 'zh-CN')).toBe('en-US');
+		expect(localeFor('zh', 'zh-TW')).toBe('zh-TW');
+		expect(localeFor('en', 'en-GB')).toBe('en-GB');
+		expect(localeFor('en', 'fr-FR')).toBe('fr-FR'); // the host's French already shows the page in English
+		expect(localeFor('zh', null)).toBe('zh-CN');
+		expect(localeFor('en', null)).toBe('en-US');
 	});
 
 	it('fills placeholders and falls back to the English key', () => {

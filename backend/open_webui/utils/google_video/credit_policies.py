@@ -121,7 +121,8 @@ async def bulk_adjust(amount: int, reason: str, group_id: Optional[str], key: st
     users = await _target_user_ids(group_id)
     for user_id in users:
         try:
-            result = await credits.adjust(user_id, amount, reason, actor_id, f"{key}:{user_id}", audit=False)
+            result = await credits.adjust(user_id, amount, reason, actor_id, f"{key}:{user_id}", audit=False,
+                                          key_scope="bulk")
         except credits.InsufficientCredits:
             skipped.append(user_id)
             continue

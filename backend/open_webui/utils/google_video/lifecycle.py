@@ -14,12 +14,15 @@ from open_webui.models.google_video import (
     GoogleVideoTask,
     GoogleVideoTaskModel,
     TaskStatus,
+    audit_entry,
     now,
 )
 from open_webui.utils.google_video import credits
 from open_webui.utils.google_video.db_retry import retry_when_database_busy
 
 log = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = "system"  # the audit's actor for what the module did on its own
 
 
 def _copy_pending():
@@ -79,9 +82,11 @@ async def mark_submitted(task_id: str, external_task_id: str, first_poll_at: int
         return task
 
 
-async def finish_failure(task_id: str, reason: str, owner: Optional[str] = None) -> Optional[GoogleVideoTaskModel]:
-    """Fail an unfinished task and refund its full price; None if it was already finished."""
-    return await _finish_refunded(task_id, TaskStatus.FAILURE, reason, owner)
+async def finish_failure(task_id: str, reason: str, owner: Optional[str] = None,
+                         audit: Optional[tuple[str, dict]] = None) -> Optional[GoogleVideoTaskModel]:
+    """Fail an unfinished task and refund its full price; None if it was already finished.
+    `audit` (action, detail): an audit entry committed with the failure (what the admin must know)."""
+    return await _finish_refunded(task_id, TaskStatus.FAILURE, reason, owner, audit)
 
 
 async def finish_cancelled(task_id: str, reason: str) -> Optional[GoogleVideoTaskModel]:
@@ -91,7 +96,8 @@ async def finish_cancelled(task_id: str, reason: str) -> Optional[GoogleVideoTas
 
 
 @retry_when_database_busy
-async def _finish_refunded(task_id: str, status: TaskStatus, reason: str, owner: Optional[str]) -> Optional[GoogleVideoTaskModel]:
+async def _finish_refunded(task_id: str, status: TaskStatus, reason: str, owner: Optional[str],
+                           audit: Optional[tuple[str, dict]] = None) -> Optional[GoogleVideoTaskModel]:
     async with get_async_db() as db:
         task = await _update_task(
             db,
@@ -103,6 +109,8 @@ async def _finish_refunded(task_id: str, status: TaskStatus, reason: str, owner:
             await db.rollback()
             return None
         await credits.release_task(db, task.user_id, task.id, task.credits_cost, f"Refund: {reason}"[:500])
+        if audit is not None:
+            db.add(audit_entry(SYSTEM_ACTOR, audit[0], audit[1], task.user_id))
         await db.commit()
     log.info("google video task %s ended %s and %d credits were refunded: %s", task_id, status, task.credits_cost, reason)
     return task

@@ -20,11 +20,12 @@ from open_webui.models.google_video import (
     due_in,
     now,
 )
-from open_webui.utils.google_video import lifecycle, settings
+from open_webui.utils.google_video import lifecycle, provider_failure, settings
 from open_webui.utils.google_video.chat import delivery as chat_delivery
 from open_webui.utils.google_video.providers import UnknownProvider
 from open_webui.utils.google_video.providers.base import ProviderError, ProviderStatus, VideoProvider
-from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
+from open_webui.utils.google_video.redaction import provider_text
+from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime, all_secrets
 from open_webui.utils.google_video.storage import (
     ObjectStorage,
     StorageError,
@@ -52,6 +53,7 @@ COPY_RETRY_MAX_SECONDS = 1800
 RETENTION_SWEEP_SECONDS = settings.RETENTION_SWEEP_SECONDS
 RETENTION_BATCH = 100
 MB = 1024 * 1024
+MAX_FAIL_REASON_CHARS = 500
 
 
 # The relay's progress figure predicts the finish only while it moves at a steady pace: forward
@@ -311,7 +313,8 @@ class TaskPoller:
         if decision.action == "deliver":
             await self._deliver(task, config, provider, status)
         elif decision.action == "fail":
-            await self._finished(await lifecycle.finish_failure(task.id, decision.reason, owner))
+            reason = provider_text(decision.reason, all_secrets(config), limit=MAX_FAIL_REASON_CHARS)
+            await self._finished(await lifecycle.finish_failure(task.id, reason, owner))
         elif decision.action == "timeout":
             await self._timed_out(task)
         else:
@@ -320,19 +323,23 @@ class TaskPoller:
                 await self.runtime.notify(updated)
 
     async def _provider_error(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, error: ProviderError) -> None:
+        failure = provider_failure.describe(error, all_secrets(config), at_submit=False)
         decision = decide_error(task, error, config.poll_interval_seconds, time.time())
         if decision.action == "timeout":
-            await self._timed_out(task, error.message)
+            detail = failure.audit_detail(task.id, task.provider, error)
+            await self._timed_out(task, failure.user, (provider_failure.AUDIT_ACTION, detail) if detail else None)
             return
         if task.error_streak == 0:  # once per streak, not per poll
-            log.warning("google video task %s: %s poll failed (%s), retrying with backoff", task.id, task.provider, error.message)
+            log.warning("google video task %s: %s poll failed (%s), retrying with backoff", task.id, task.provider,
+                        failure.admin or failure.user)
         await lifecycle.record_poll(task.id, self.runtime.worker_id, decision.values)
 
-    async def _timed_out(self, task: GoogleVideoTaskModel, last_error: str = "") -> None:
+    async def _timed_out(self, task: GoogleVideoTaskModel, last_error: str = "",
+                         audit: Optional[tuple[str, dict]] = None) -> None:
         reason = f"The video was not ready within {describe_limit(task.deadline_at - task.created_at)}."
         if last_error:
             reason += f" Last error from the video service: {last_error}"
-        await self._finished(await lifecycle.finish_failure(task.id, reason, self.runtime.worker_id))
+        await self._finished(await lifecycle.finish_failure(task.id, reason, self.runtime.worker_id, audit))
 
     async def _fetch_result(self, config: GoogleVideoConfigModel, provider: VideoProvider, ref: str,
                             task_id: str) -> StoredVideo:

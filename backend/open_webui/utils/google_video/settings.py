@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 RELAY_TIMEOUT_SECONDS = float(os.environ.get("GOOGLE_VIDEO_RELAY_TIMEOUT_SECONDS", "30"))
+# A submit answered 429 is tried again when the provider asks to wait at most this long.
+SUBMIT_RETRY_MAX_WAIT_SECONDS = float(os.environ.get("GOOGLE_VIDEO_SUBMIT_RETRY_MAX_WAIT_SECONDS", "10"))
 POLL_TICK_SECONDS = float(os.environ.get("GOOGLE_VIDEO_POLL_TICK_SECONDS", "1"))
 COPY_RETRY_SECONDS = float(os.environ.get("GOOGLE_VIDEO_COPY_RETRY_SECONDS", "30"))
 RETENTION_SWEEP_SECONDS = float(os.environ.get("GOOGLE_VIDEO_RETENTION_SWEEP_SECONDS", "600"))

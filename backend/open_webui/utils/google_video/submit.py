@@ -26,12 +26,15 @@ from open_webui.models.google_video import (
     due_in,
     now,
 )
-from open_webui.utils.google_video import catalog, credits, images, lifecycle, moderation, pricing, rate_limit
+from open_webui.utils.google_video import (
+    catalog, credits, images, lifecycle, moderation, pricing, provider_failure, rate_limit,
+)
 from open_webui.utils.google_video.text_input import visible_text
 from open_webui.utils.google_video.db_retry import is_database_busy
 from open_webui.utils.google_video.providers import provider_class
 from open_webui.utils.google_video.providers.base import ProviderError, SourceVideo, VideoJob
-from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime
+from open_webui.utils.google_video.runtime import RELAY_TIMEOUT_SECONDS, GoogleVideoRuntime, all_secrets
+from open_webui.utils.google_video.settings import SUBMIT_RETRY_MAX_WAIT_SECONDS
 from open_webui.utils.google_video.storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -409,15 +412,24 @@ async def _send(runtime: GoogleVideoRuntime, config: GoogleVideoConfigModel, tas
                 job: VideoJob, price: int) -> GoogleVideoTaskModel:
     """Hand a reserved task to its provider; any way out but acceptance refunds it."""
     try:
-        external_id = await runtime.provider(model.provider, config).submit(job)
+        external_id = await provider_failure.submit_with_rate_limit_retries(
+            runtime.provider(model.provider, config), job, max_wait=SUBMIT_RETRY_MAX_WAIT_SECONDS,
+            # a new attempt starts only while a whole one still fits in the submit lease
+            start_attempts_within=SUBMIT_LEASE_SECONDS - RELAY_TIMEOUT_SECONDS - 5)
     except ProviderError as e:
-        if e.kind == "auth":
-            log.warning("google video provider %s rejected the configured credentials on submit", model.provider)
-        reason = f"The video service did not accept the task: {e.message.rstrip('.')}"
-        await lifecycle.finish_failure(task_id, reason)
-        # A retryable error (unreachable, busy, rate limited) may pass; a refusal will not.
-        again = " You can try again in a moment." if e.retryable else ""
-        raise SubmitError(502, f"{reason}. Your {price} credits were refunded.{again}")
+        failure = provider_failure.describe(e, all_secrets(config), at_submit=True)
+        if failure.is_setup:
+            log.warning("google video provider %s refused task %s for its setup: %s", model.provider, task_id, failure.admin)
+            reason = failure.user
+            answer = f"{reason}. Nothing was charged: your {price} credits were refunded."
+        else:
+            reason = f"The video service did not accept the task: {failure.user}"
+            # A retryable error (unreachable, busy, rate limited) may pass; a refusal will not.
+            again = " You can try again in a moment." if e.retryable else ""
+            answer = f"{reason}. Your {price} credits were refunded.{again}"
+        detail = failure.audit_detail(task_id, model.provider, e)
+        await lifecycle.finish_failure(task_id, reason, audit=(provider_failure.AUDIT_ACTION, detail) if detail else None)
+        raise SubmitError(502, answer)
     except BaseException:
         # Cancelled or crashed mid-call: the provider may or may not have the task; refund now
         # rather than leaving the user charged until the submit lease runs out.

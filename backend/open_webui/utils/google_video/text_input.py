@@ -27,11 +27,13 @@ def text_problem(text: str) -> Optional[str]:
 
 
 def find_unstorable_text(value: Any, depth: int = 0) -> Optional[str]:
-    """The first problem in any string (or key) of a decoded JSON value, or None."""
+    """The first problem in any string (or key) of a decoded JSON value, or None. A value nested
+    deeper than MAX_DEPTH is a problem itself: no request of the module needs it, and what cannot
+    be checked must not be stored (nor serialized later, which is where deep nesting fails)."""
     if isinstance(value, str):
         return text_problem(value)
-    if depth > MAX_DEPTH:
-        return None
+    if isinstance(value, (dict, list, tuple)) and depth >= MAX_DEPTH:
+        return f"Values must not be nested more than {MAX_DEPTH} levels deep."
     if isinstance(value, dict):
         items = [*value.keys(), *value.values()]
     elif isinstance(value, (list, tuple)):

@@ -6,9 +6,11 @@ failure is a ProviderError that says whether retrying can help, so callers decid
 to credits.
 """
 
+import time
 from abc import ABC, abstractmethod
+from email.utils import parsedate_to_datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Awaitable, Callable, ClassVar, Literal, Optional
+from typing import TYPE_CHECKING, Awaitable, Callable, ClassVar, Literal, Mapping, Optional
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -26,15 +28,33 @@ _RETRYABLE: set[str] = {"unreachable", "timeout", "rate_limited", "server", "mal
 
 
 class ProviderError(Exception):
-    def __init__(self, kind: ErrorKind, message: str, http_status: Optional[int] = None):
+    def __init__(self, kind: ErrorKind, message: str, http_status: Optional[int] = None,
+                 retry_after: Optional[float] = None):
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.http_status = http_status
+        self.retry_after = retry_after  # seconds the provider asked us to wait (Retry-After, RetryInfo)
 
     @property
     def retryable(self) -> bool:
         return self.kind in _RETRYABLE
+
+
+def retry_after_of(headers: Mapping[str, str]) -> Optional[float]:
+    """Seconds from `Retry-After` (seconds or an HTTP date) or `retry-after-ms`; None without one."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    try:
+        if "retry-after-ms" in lowered:
+            return max(0.0, float(lowered["retry-after-ms"]) / 1000)
+        value = lowered.get("retry-after")
+        if value is None:
+            return None
+        if value.strip().replace(".", "", 1).isdigit():
+            return float(value)
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -101,7 +121,7 @@ class ProviderStatus:
 @dataclass(frozen=True)
 class ProbeResult:
     ok: bool
-    kind: Literal["ok", "auth", "unreachable", "error"]
+    kind: Literal["ok", "auth", "unreachable", "wrong_url", "error"]
     message: str
 
 

@@ -8,7 +8,7 @@ without the key (ResultSource headers go to the key's own origin only). No cance
 import uuid
 from typing import TYPE_CHECKING, Optional
 
-from open_webui.utils.google_video.providers import veo_wire
+from open_webui.utils.google_video.providers import probe, veo_wire
 from open_webui.utils.google_video.providers.base import (
     ProbeResult,
     ProviderContext,
@@ -81,10 +81,13 @@ class GeminiProvider(veo_wire.VeoProvider):
         return ResultSource(url=ref, headers=headers)
 
     async def probe(self) -> ProbeResult:
-        """Looks up an operation that cannot exist: a bad key is refused before the lookup."""
+        """Looks up an operation that cannot exist: a bad key is refused before the lookup, and only
+        Google's own NOT_FOUND envelope says the base URL is right (probe.py)."""
         message = "The Gemini API is reachable and the API key was accepted."
+        url = f"{self._base}/v1beta/models/veo-3.0-generate-001/operations/connection-test-{uuid.uuid4().hex[:12]}"
         try:
-            await self._operation(f"models/veo-3.0-generate-001/operations/connection-test-{uuid.uuid4().hex[:12]}")
+            answer = await self._http.request("GET", url, headers=self._headers())
         except ProviderError as e:
             return probe_result(e, message)
-        return probe_result(None, message)
+        return probe.from_answer(answer, error_for=self._error, envelope=probe.google_envelope, ok_message=message,
+                                 method="GET", url=url, hint=probe.google_hint(self._base, DEFAULT_BASE_URL))

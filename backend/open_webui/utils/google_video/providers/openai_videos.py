@@ -28,7 +28,9 @@ from open_webui.utils.google_video.providers.base import (
     VideoJob,
     VideoProvider,
     probe_result,
+    retry_after_of,
 )
+from open_webui.utils.google_video.providers import probe
 from open_webui.utils.google_video.providers.http import Answer, ProviderHttp
 from open_webui.utils.google_video.redaction import provider_text
 from open_webui.utils.google_video.task_status import TaskStatus
@@ -77,14 +79,15 @@ def error_for(answer: Answer) -> ProviderError:
     if not isinstance(error, dict):
         error = {}
     code, status = str(error.get("code") or ""), answer.status
-    message = provider_text(str(error.get("message") or answer.text or answer.reason))
+    message = provider_text(str(error.get("message") or answer.text or answer.reason), answer.secrets)
     if error.get("param"):
         message = f"{error['param']}: {message}"
     if status in (401, 403):
         return ProviderError("auth", f"{SERVICE} did not accept the API key (HTTP {status}): {message}", status)
     if status == 429:
         what = "quota is exhausted" if code == "insufficient_quota" else "is rate limiting"
-        return ProviderError("rate_limited", f"{SERVICE} {what} (HTTP 429): {message}", status)
+        return ProviderError("rate_limited", f"{SERVICE} {what} (HTTP 429): {message}", status,
+                             retry_after=retry_after_of(answer.headers))
     if status == 404:
         return ProviderError("not_found", f"{SERVICE} does not know it (HTTP 404): {message}", status)
     if status >= 500:
@@ -190,9 +193,13 @@ class OpenAIVideosProvider(VideoProvider):
         return self._content(ref, "thumbnail")
 
     async def probe(self) -> ProbeResult:
-        """Asks for a video that cannot exist: a bad key is refused before the lookup."""
+        """Asks for a video that cannot exist: a bad key is refused before the lookup, and only the
+        OpenAI error envelope for an unknown video says the base URL is right (probe.py)."""
+        message = "The video gateway is reachable and the API key was accepted."
+        url = f"{self._base}/videos/video_connection_test_{uuid.uuid4().hex}"
         try:
-            await self._call("GET", f"/videos/video_connection_test_{uuid.uuid4().hex}")
+            answer = await self._http.request("GET", url, headers=self._auth, params=self._params or None)
         except ProviderError as e:
-            return probe_result(e, "The video gateway is reachable and the API key was accepted.")
-        return probe_result(None, "The video gateway is reachable and the API key was accepted.")
+            return probe_result(e, message)
+        return probe.from_answer(answer, error_for=error_for, envelope=probe.openai_envelope, ok_message=message,
+                                 method="GET", url=url, hint=probe.openai_hint(self._base))

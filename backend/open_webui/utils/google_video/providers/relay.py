@@ -23,7 +23,11 @@ from open_webui.utils.google_video.providers.base import (
     Setting,
     VideoJob,
     VideoProvider,
+    probe_result,
+    retry_after_of,
 )
+from open_webui.utils.google_video.providers import probe
+from open_webui.utils.google_video.providers.http import ProviderHttp
 from open_webui.utils.google_video.redaction import provider_text, redact, scrub
 
 if TYPE_CHECKING:
@@ -107,24 +111,25 @@ def parse_task_status(body: Any) -> ProviderStatus:
     )
 
 
-def _message_of(body: Any) -> str:
+def _message_of(body: Any, secrets: tuple[str, ...] = ()) -> str:
     if isinstance(body, dict):
         for candidate in (body.get("message"), (body.get("error") or {}).get("message") if isinstance(body.get("error"), dict) else None, body.get("detail")):
             if isinstance(candidate, str) and candidate:
-                return provider_text(candidate)
+                return provider_text(candidate, secrets)
     return ""
 
 
-def _error_for_status(code: int, reason: str, raw: bytes, secrets: tuple[str, ...]) -> ProviderError:
+def _error_for_status(code: int, reason: str, raw: bytes, secrets: tuple[str, ...],
+                      retry_after: Optional[float] = None) -> ProviderError:
     try:
         body = scrub(jsonlib.loads(raw), secrets)
     except ValueError:
         body = None
-    detail = _message_of(body) or provider_text(raw.decode("utf-8", "replace")) or reason
+    detail = _message_of(body, secrets) or provider_text(raw.decode("utf-8", "replace"), secrets) or reason
     if code in (401, 403):
         return ProviderError("auth", f"relay rejected the API key (HTTP {code}): {detail}", code)
     if code == 429:
-        return ProviderError("rate_limited", f"relay is rate limiting (HTTP 429): {detail}", code)
+        return ProviderError("rate_limited", f"relay is rate limiting (HTTP 429): {detail}", code, retry_after=retry_after)
     if code >= 500:
         return ProviderError("server", f"relay error (HTTP {code}): {detail}", code)
     if isinstance(body, dict) and body.get("code") == "task_not_exist":
@@ -190,14 +195,14 @@ class RelayProvider(VideoProvider):
             async with self._session.request(
                 method, self._base_url + path, json=json, headers=self._headers, timeout=self._timeout
             ) as resp:
-                status, reason, raw = resp.status, resp.reason or "", await resp.read()
+                status, reason, raw, headers = resp.status, resp.reason or "", await resp.read(), dict(resp.headers)
             raw = redact(raw.decode("utf-8", "replace"), self._secrets).encode()
         except asyncio.TimeoutError:
             raise ProviderError("timeout", f"relay did not answer within {self._timeout.total:.0f} s")
         except (aiohttp.ClientError, ValueError) as e:  # ValueError: a URL aiohttp cannot use
             raise ProviderError("unreachable", f"relay unreachable: {type(e).__name__}")
         if status != 200:
-            raise _error_for_status(status, reason, raw, self._secrets)
+            raise _error_for_status(status, reason, raw, self._secrets, retry_after_of(headers))
         try:
             return scrub(jsonlib.loads(raw), self._secrets)  # again after decoding: escapes hide secrets
         except ValueError:
@@ -232,17 +237,18 @@ class RelayProvider(VideoProvider):
         """Check reachability and the key without creating a billable task.
 
         Queries a task id that cannot exist: a relay answers 401/403 for a bad key before it looks
-        the task up, and task_not_exist (or 404) when the key is good.
+        the task up, and its own envelope (task_not_exist, HTTP 400 or 404) when the key is good; a
+        404 without that envelope comes from a path the server does not have (probe.py). A relay
+        that answers 200 (JSON) for an unknown id still proved the key works.
         """
+        message = "Relay reachable and the API key was accepted."
+        url = self._base_url + QUERY_PATH.format(task_id=f"connection-test-{uuid.uuid4()}")
+        http = ProviderHttp("relay", self._session, self._timeout.total, self._secrets)
         try:
-            await self._request("GET", QUERY_PATH.format(task_id=f"connection-test-{uuid.uuid4()}"))
+            answer = await http.request("GET", url, headers=self._headers)
         except ProviderError as e:
-            if e.kind in ("not_found", "rejected") and e.http_status in (400, 404):
-                return ProbeResult(True, "ok", "Relay reachable and the API key was accepted.")
-            if e.kind == "auth":
-                return ProbeResult(False, "auth", e.message)
-            if e.kind in ("unreachable", "timeout"):
-                return ProbeResult(False, "unreachable", e.message)
-            return ProbeResult(False, "error", e.message)
-        # A relay that answers 200 for an unknown id still proved the key works.
-        return ProbeResult(True, "ok", "Relay reachable and the API key was accepted.")
+            return probe_result(e, message)
+        return probe.from_answer(
+            answer, error_for=lambda a: _error_for_status(a.status, a.reason, a.text.encode(), self._secrets),
+            envelope=probe.relay_envelope, ok_message=message, method="GET", url=url,
+            hint=probe.relay_hint(self._base_url), ok_statuses=(400, 404))

@@ -16,6 +16,7 @@ from open_webui.utils.google_video.providers.base import (
     ResultSource,
     VideoJob,
     VideoProvider,
+    retry_after_of,
 )
 from open_webui.utils.google_video.providers.http import Answer
 from open_webui.utils.google_video.redaction import provider_text
@@ -141,6 +142,18 @@ async def inline_video_off_loop(body: Any, vertex: bool) -> bytes:
     return await asyncio.to_thread(inline_video, body, vertex)
 
 
+def _retry_delay(details: Any) -> Optional[float]:
+    """Google's documented backoff: a google.rpc.RetryInfo detail with retryDelay "1.5s"."""
+    for detail in details if isinstance(details, list) else ():
+        delay = detail.get("retryDelay") if isinstance(detail, dict) else None
+        if isinstance(delay, str) and delay.endswith("s"):
+            try:
+                return max(0.0, float(delay[:-1]))
+            except ValueError:
+                return None
+    return None
+
+
 def error_for(service: str, answer: Answer) -> ProviderError:
     """Google's error envelope {"error": {code, message, status, details}} as a ProviderError."""
     body = answer.decoded()
@@ -148,7 +161,7 @@ def error_for(service: str, answer: Answer) -> ProviderError:
     if not isinstance(error, dict):
         error = {}
     word = str(error.get("status") or "")
-    message = provider_text(str(error.get("message") or answer.text or answer.reason))
+    message = provider_text(str(error.get("message") or answer.text or answer.reason), answer.secrets)
     reasons = {d.get("reason") for d in error.get("details") or [] if isinstance(d, dict)}
     code = answer.status
     if "API_KEY_INVALID" in reasons or code == 401 or word == "UNAUTHENTICATED":
@@ -156,7 +169,8 @@ def error_for(service: str, answer: Answer) -> ProviderError:
     if code == 403 or word == "PERMISSION_DENIED":
         return ProviderError("auth", f"{service} denied permission (HTTP {code}): {message}", code)
     if code == 429 or word == "RESOURCE_EXHAUSTED":
-        return ProviderError("rate_limited", f"{service} quota exhausted or rate limited (HTTP 429): {message}", code)
+        return ProviderError("rate_limited", f"{service} quota exhausted or rate limited (HTTP 429): {message}", code,
+                             retry_after=_retry_delay(error.get("details")) or retry_after_of(answer.headers))
     if code == 404 or word == "NOT_FOUND":
         return ProviderError("not_found", f"{service} does not know it (HTTP 404): {message}", code)
     if code >= 500:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import quote
 
-from open_webui.utils.google_video.providers import veo_wire
+from open_webui.utils.google_video.providers import probe, veo_wire
 from open_webui.utils.google_video.providers.base import (
     ProbeResult,
     ProviderContext,
@@ -194,13 +194,17 @@ class VertexProvider(veo_wire.VeoProvider):
         and the endpoint answer)."""
         message = "Vertex AI is reachable and the service account was accepted."
         try:
-            await self._operation(f"projects/{self._project or self._account().get('project_id')}/locations/"
-                                  f"{self._location}/publishers/google/models/veo-3.0-generate-001/operations/"
-                                  f"{uuid.uuid4()}")
+            name = (f"projects/{self._project or self._account().get('project_id')}/locations/{self._location}"
+                    f"/publishers/google/models/veo-3.0-generate-001/operations/{uuid.uuid4()}")
+            url = self._model_url("veo-3.0-generate-001", "fetchPredictOperation")
+            answer = await self._http.request("POST", url, headers=await self._headers(), json={"operationName": name})
         except ProviderError as e:
-            # A made-up operation is a 404, or a 400 for its malformed id: either way the key worked.
-            return probe_result(e, message, ok_statuses=(400, 404))
-        return probe_result(None, message)
+            return probe_result(e, message)
+        # A made-up operation is a 404, or a 400 for its malformed id: either way the key worked, if
+        # Google's own envelope says so (probe.py); anything else comes from a path Vertex does not have.
+        return probe.from_answer(answer, error_for=self._error, envelope=probe.google_envelope, ok_message=message,
+                                 method="POST", url=url, hint=probe.vertex_hint(self._endpoint),
+                                 ok_statuses=(400, 404), setting="API endpoint")
 
 
 def default_endpoint(location: str) -> str:
