@@ -59,7 +59,7 @@ def main() -> None:
                       "vertex": {"service_account_json": account_file.read_text(), "location": "us-central1",
                                  "api_endpoint": vertex.url, "storage_endpoint": vertex.url},
                       "openai": {"api_key": key, "base_url": f"{openai.url}/v1"}}, chat_enabled=True,
-                  host_link_enabled=True)
+                  chat_tool_models=[CHAT_MODEL], host_link_enabled=True)
         # A chat model without an LLM key: it answers every message with a call to the video tool.
         connect_chat_double(admin, chat.url, key, name="Video Demo (test double, no LLM)")
         hide_changelog(admin)

@@ -45,6 +45,8 @@ CONFIG_DEFAULTS = {
     "model_pricing": {}, "extra_parameters": {}, "provider_settings": {}, "custom_models": [],
     # gv0009, gv0010, gv0011
     "chat_enabled": False, "welcome_credits": 0, "credit_allowances": [], "host_link_enabled": False,
+    # gv0013: the host's models whose tool list had the chat tool (the seed's host has none)
+    "chat_tool_models": [],
 }
 TASK_DEFAULTS = {
     "video_sha256": None,  # gv0003 (storage_backend and cloud_upload_status: see the data step below)

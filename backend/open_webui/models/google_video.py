@@ -8,9 +8,9 @@ utils/google_video/credits.py), so balance == sum(ledger.amount) for every user.
 import logging
 import math
 import time
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -73,6 +73,7 @@ class GoogleVideoConfig(Base):
     provider_settings = Column(JSON, nullable=False, default=dict)  # provider -> {setting: value}; secrets encrypted
     custom_models = Column(JSON, nullable=False, default=list)  # the admin's model entries (catalog.custom_model)
     chat_enabled = Column(Boolean, nullable=False, default=False)  # the chat tool and action are installed
+    chat_tool_models = Column(JSON, nullable=False, default=list)  # host model ids with the tool on by default
     host_link_enabled = Column(Boolean, nullable=False, default=False)  # a host banner links to the page
     welcome_credits = Column(Integer, nullable=False, default=0)  # granted once to each user on first use
     credit_allowances = Column(JSON, nullable=False, default=list)  # periodic grants (credit_policies.py)
@@ -144,8 +145,8 @@ class GoogleVideoTask(Base):
     cloud_upload_status = Column(String(20), nullable=False, default="pending")
     cloud_video_url = Column(Text, nullable=True)
     fail_reason = Column(Text, nullable=True)
-    credits_cost = Column(Integer, nullable=False)
-    credits_refunded = Column(Integer, nullable=False, default=0)
+    credits_cost = Column(BigInteger, nullable=False)
+    credits_refunded = Column(BigInteger, nullable=False, default=0)
     idempotency_key = Column(String(128), nullable=True)  # client's key: a repeated submit returns this task
     request_fingerprint = Column(String(64), nullable=True)  # sha256 of the normalised request, for key reuse checks
     # Scheduling: the poller leases a due task so exactly one worker polls it at a time.
@@ -272,6 +273,7 @@ class GoogleVideoConfigModel(BaseModel):
     provider_settings: dict[str, dict[str, str]] = {}  # secrets decrypted here; encrypted in the table
     custom_models: list[dict] = []
     chat_enabled: bool = False
+    chat_tool_models: list[str] = []
     host_link_enabled: bool = False
     welcome_credits: int = 0
     credit_allowances: list[dict] = []
@@ -301,6 +303,10 @@ class GoogleVideoConfigModel(BaseModel):
     signed_url_seconds: int = 600
     updated_at: int = 0
     updated_by: Optional[str] = None
+    # (the custom_models list it was looked up for, the catalogue): a request prices every model,
+    # so the catalogue is looked up once per config, not per model. Keyed on the list's identity:
+    # model_copy(update={"custom_models": ...}) brings a new list and so a new lookup.
+    _catalogue: Optional[tuple[list, Mapping[str, "catalog.VideoModel"]]] = PrivateAttr(default=None)
 
     def price_of(self, model_id: str) -> int:
         if model_id in self.model_credits_config:
@@ -308,12 +314,15 @@ class GoogleVideoConfigModel(BaseModel):
         model = self.model(model_id)
         return model.default_price if model else 0
 
-    def models(self) -> dict[str, "catalog.VideoModel"]:
+    def models(self) -> Mapping[str, "catalog.VideoModel"]:
         """Every model this server offers: the providers' declared ones with the admin's entries applied."""
-        return catalog.models(self.custom_models)
+        memo = self._catalogue
+        if memo is None or memo[0] is not self.custom_models:
+            memo = self._catalogue = (self.custom_models, catalog.models(self.custom_models))
+        return memo[1]
 
     def model(self, model_id: str) -> Optional["catalog.VideoModel"]:
-        return catalog.get_model(model_id, self.custom_models)
+        return self.models().get(model_id)
 
     @property
     def configured(self) -> bool:
@@ -598,19 +607,6 @@ class GoogleVideoTaskTable:
                     GoogleVideoTask.user_id == user_id,
                     GoogleVideoTask.status.in_(TERMINAL_STATUSES),
                 )
-            )
-            await db.commit()
-            return result.rowcount == 1
-
-
-    @retry_when_database_busy
-    async def bind_chat(self, task_id: str, user_id: str, chat_id: str, message_id: str) -> bool:
-        """Attach a task to the chat message it is to be delivered into (once: a replay keeps the first)."""
-        async with get_async_db() as db:
-            result = await db.execute(
-                update(GoogleVideoTask)
-                .where(GoogleVideoTask.id == task_id, GoogleVideoTask.user_id == user_id, GoogleVideoTask.chat_id.is_(None))
-                .values(chat_id=chat_id, chat_message_id=message_id, chat_delivery="pending", chat_delivery_at=now())
             )
             await db.commit()
             return result.rowcount == 1

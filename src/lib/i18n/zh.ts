@@ -135,6 +135,12 @@ const zh: Record<string, string> = {
 	'Enable video generation': '启用视频生成',
 	'Generate videos from the chat (a tool every user can enable, and a "Make a video of this" button under messages)':
 		'在聊天中生成视频（所有用户可启用的工具，以及消息下方的“为此生成视频”按钮）',
+	'Video tool on by default in new chats with these models': '使用这些模型的新对话默认开启视频工具',
+	'Users can still switch it off in a chat (Integrations → Tools). The module sets this in the tool list of each chosen model, and takes it out of the others.':
+		'用户仍可在对话中关闭它（集成 → 工具）。模块会把视频工具写入所选模型的工具列表，并从其他模型中移除。',
+	'The chat models could not be loaded: {{error}}': '无法加载聊天模型：{{error}}',
+	'(not in the model list)': '（不在模型列表中）',
+	'No chat models yet: add a connection in the settings of Open WebUI.': '还没有聊天模型：请先在 Open WebUI 设置中添加连接。',
 	'Link to this page from the chat (a banner above a new chat; users can dismiss it)':
 		'在聊天中链接到此页面（新对话上方的横幅，用户可关闭）',
 	'Relay base URL': '中转服务地址',

@@ -8,7 +8,7 @@ read-to-write upgrade under concurrency.
 """
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Literal, Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -104,6 +104,13 @@ async def check_affordable(user_id: str, price: int, max_active: int) -> None:
         raise TooManyActiveTasks(active, max_active)
 
 
+async def balance_and_active(user_id: str) -> tuple[int, int]:
+    """The user's balance and unfinished tasks, read only (0, 0 for a user without a balance row)."""
+    async with get_async_db() as db:
+        row = await _balance_row(db, user_id)
+    return (row.balance, row.active_tasks) if row else (0, 0)
+
+
 async def _take(db: AsyncSession, user_id: str, price: int, max_active: int) -> Optional[int]:
     return (
         await db.execute(
@@ -158,11 +165,20 @@ class IdempotencyConflict(Exception):
     """The key was already used for a different adjustment."""
 
 
+# The ledger's keys are unique across all entries. The module writes its own ("welcome:<user>",
+# "allowance:<rule>:<period>:<user>"); an admin's key is stored under the scope of the action that
+# took it ("admin:<key>", "bulk:<key>:<user>"), so no key an admin types can take the place of one
+# of the module's (and block a user's welcome credits), nor a bulk grant's that of an adjustment.
+AdminKeyScope = Literal["admin", "bulk"]
+
+
 @retry_when_database_busy
 async def adjust(user_id: str, amount: int, reason: str, actor_id: str,
-                 idempotency_key: Optional[str] = None, audit: bool = True) -> Adjustment:
+                 idempotency_key: Optional[str] = None, audit: bool = True,
+                 key_scope: AdminKeyScope = "admin") -> Adjustment:
     """Admin grant (amount > 0) or deduction (amount < 0, never below zero), with its audit entry,
     in one transaction. Repeating an idempotency key returns the first outcome and changes nothing."""
+    typed_key, idempotency_key = idempotency_key, f"{key_scope}:{idempotency_key}" if idempotency_key else None
     async with get_async_db() as db:
         await _ensure_balance_row(db, user_id)  # a write first: SQLite takes its lock up front
         if idempotency_key and (previous := await _by_idempotency_key(db, idempotency_key)):
@@ -186,7 +202,7 @@ async def adjust(user_id: str, amount: int, reason: str, actor_id: str,
                       actor_id=actor_id, idempotency_key=idempotency_key)
         if audit:  # a bulk grant audits itself once
             db.add(audit_entry(actor_id, "credits.adjust", {"amount": amount, "reason": reason, "balance": new_balance,
-                                                             "idempotency_key": idempotency_key}, user_id))
+                                                             "idempotency_key": typed_key}, user_id))
         try:
             await db.commit()
         except IntegrityError:

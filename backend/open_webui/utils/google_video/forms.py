@@ -1,5 +1,6 @@
 """Request bodies of the module's API, with the validation a person gets a clear message from."""
 
+import json
 import re
 from typing import Any, Literal, Optional, Union
 from urllib.parse import urlsplit
@@ -12,7 +13,11 @@ from open_webui.utils.google_video.providers import PROVIDERS
 from open_webui.utils.google_video.providers.relay import RelayProvider
 from open_webui.utils.google_video.text_input import find_unstorable_text
 
-MAX_CREDIT_ADJUSTMENT = 1_000_000_000
+MAX_CREDIT_ADJUSTMENT = 1_000_000_000  # also the cap of each price part (base, per second, per resolution)
+MAX_DURATION_SECONDS = 600
+# The dearest price a quote can reach (base + per second x the longest video + a resolution tier):
+# a task's charge and the ledger are 64-bit, and this stays exact in a browser's numbers (< 2^53).
+MAX_QUOTED_PRICE = MAX_CREDIT_ADJUSTMENT * (2 + MAX_DURATION_SECONDS)
 MAX_MULTILINE_SETTING = 16_000  # a service-account JSON key is about 2.4 KB
 
 
@@ -27,14 +32,27 @@ def clean_base_url(v: str) -> str:
     return v
 
 
+MAX_EXTRA_DEPTH = 5
+MAX_EXTRA_CHARS = 16 * 1024
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a decoded JSON value (the text checks already capped it)."""
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
 def idempotency_key_field():
     return Field(None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
 
 
 def max_credits_field():
     """The price the user was shown and agreed to: a higher price at submit time is refused (409),
-    nothing charged. Without it the current price is charged."""
-    return Field(None, ge=0, le=MAX_CREDIT_ADJUSTMENT)
+    nothing charged. Without it the current price is charged. Any price a quote can give fits."""
+    return Field(None, ge=0, le=MAX_QUOTED_PRICE)
 
 
 class ModuleForm(BaseModel):
@@ -75,7 +93,7 @@ class CustomModelForm(ModuleForm):
     image_role: Optional[Literal["first_frame", "first_last_frame", "components", "components_or_style"]] = None
     aspect_ratios: list[str] = Field(default_factory=list, max_length=10)
     durations: list[int] = Field(default_factory=list, max_length=30)
-    default_duration: Optional[int] = Field(None, ge=1, le=600)
+    default_duration: Optional[int] = Field(None, ge=1, le=MAX_DURATION_SECONDS)
     resolutions: list[str] = Field(default_factory=list, max_length=10)
     negative_prompt: bool = False
     seed: bool = False
@@ -101,6 +119,9 @@ class CustomModelForm(ModuleForm):
     def _consistent(self) -> "CustomModelForm":
         if self.provider not in PROVIDERS:
             raise ValueError(f"unknown provider '{self.provider}'; the providers are {', '.join(PROVIDERS)}")
+        provider = PROVIDERS[self.provider]  # its wire format must carry all the entry asks for
+        if beyond := provider.supports.beyond_message(catalog.custom_model(self.model_dump()), provider.label):
+            raise ValueError(beyond)
         if (self.kind == "image") != bool(self.image_role and self.max_images):
             raise ValueError("an image model needs image_role and max_images; a text model has neither")
         if self.durations and self.default_duration is not None and self.default_duration not in self.durations:
@@ -138,6 +159,8 @@ class ConfigFields(ModuleForm):
     disabled_models: list[str] = Field(default_factory=list)
     # Installs the chat tool (every user may enable it) and the "Make a video of this" action.
     chat_enabled: bool = False
+    # The host's models (ids) whose new chats start with the video tool on (their meta.toolIds).
+    chat_tool_models: list[str] = Field(default_factory=list, max_length=200)
     # Adds one of the host's banners (above a new chat) linking to the module's page.
     host_link_enabled: bool = False
     welcome_credits: int = Field(0, ge=0, le=MAX_CREDIT_ADJUSTMENT)  # once per user, on first use; 0: none
@@ -263,6 +286,13 @@ class ConfigFields(ModuleForm):
     @field_validator("disabled_models")
     @classmethod
     def _disabled(cls, v: list[str]) -> list[str]:
+        return sorted(set(v))
+
+    @field_validator("chat_tool_models")
+    @classmethod
+    def _chat_tool_models(cls, v: list[str]) -> list[str]:
+        if any(not re.fullmatch(r"\S{1,255}", m) for m in v):
+            raise ValueError("chat_tool_models: model ids are 1 to 255 characters without spaces")
         return sorted(set(v))
 
     # The seed's name and unit (milliseconds) for task_timeout_seconds.
@@ -399,7 +429,8 @@ class CreditChangeForm(ModuleForm):
 class CreditAdjustForm(CreditChangeForm):
     user_id: str = Field(..., min_length=1, max_length=255)
     # Repeating an adjustment with the same key applies it once (a retried 5xx cannot grant twice).
-    idempotency_key: Optional[str] = idempotency_key_field()
+    # Stored as "admin:<key>" in a 128-character column (credits.adjust: keys are scoped).
+    idempotency_key: Optional[str] = Field(None, min_length=1, max_length=122, pattern=r"^[A-Za-z0-9_.:-]+$")
 
 
 class BulkCreditForm(CreditChangeForm):
@@ -416,7 +447,7 @@ class VideoParameters(ModuleForm):
 
     model: Optional[str] = Field(None, max_length=100)
     aspect_ratio: Optional[str] = Field(None, max_length=10)
-    duration_seconds: Optional[int] = Field(None, ge=1, le=600)
+    duration_seconds: Optional[int] = Field(None, ge=1, le=MAX_DURATION_SECONDS)
     resolution: Optional[str] = Field(None, max_length=20)
     negative_prompt: Optional[str] = Field(None, max_length=2000)
     seed: Optional[int] = Field(None, ge=0, le=2**32 - 1)
@@ -424,6 +455,16 @@ class VideoParameters(ModuleForm):
     person_generation: Optional[str] = Field(None, max_length=20)
     # Provider-specific keys, passed on only where the admin allowed them for the model's provider.
     extra: dict[str, Any] = Field(default_factory=dict, max_length=20)
+
+    @field_validator("extra")
+    @classmethod
+    def _extra_size(cls, v: dict[str, Any]) -> dict[str, Any]:
+        # A provider's own parameter is a value or a small object: bounded in depth and size.
+        if _depth(v) > MAX_EXTRA_DEPTH:
+            raise ValueError(f"extra values must not be nested more than {MAX_EXTRA_DEPTH} levels deep")
+        if len(json.dumps(v, ensure_ascii=False)) > MAX_EXTRA_CHARS:
+            raise ValueError(f"extra must not be longer than {MAX_EXTRA_CHARS} characters as JSON")
+        return v
 
 
 class QuoteForm(VideoParameters):

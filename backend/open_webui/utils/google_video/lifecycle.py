@@ -65,6 +65,7 @@ async def create_reserved_task(fields: dict[str, Any], max_active: int, timeout_
             next_poll_at=created + lease_seconds, deadline_at=created + timeout_seconds,
             lease_owner=worker_id, lease_until=created + lease_seconds,
             poll_count=0, error_streak=0, created_at=created, updated_at=created,
+            chat_delivery_at=created if fields.get("chat_id") else None,
         ))
         await db.commit()  # closing the session rolls back on any error, e.g. a reused idempotency key
 

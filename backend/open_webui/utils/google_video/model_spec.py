@@ -4,12 +4,18 @@ Each provider declares its models with these; catalog.py gathers them from the r
 """
 
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Literal, Optional, get_args
 
 ModelKind = Literal["text", "image"]
 ImageRole = Literal["first_frame", "first_last_frame", "components", "components_or_style"]  # how a model's images are used
 ImageSlot = Literal["first_frame", "last_frame", "reference", "style_reference"]  # the role of one image
 Operation = Literal["remix", "extend"]
+# The optional parameters a model may take, by the name a user sends (VideoModel field in _PARAMETER_FIELDS).
+Parameter = Literal["aspect_ratio", "duration", "resolution", "negative_prompt", "seed", "generate_audio",
+                    "person_generation"]
+_PARAMETER_FIELDS = {"aspect_ratio": "aspect_ratios", "duration": "durations", "resolution": "resolutions",
+                     "negative_prompt": "negative_prompt", "seed": "seed", "generate_audio": "audio",
+                     "person_generation": "person_generation"}
 _SLOTS = {"first_frame": ("first_frame",), "first_last_frame": ("first_frame", "last_frame"), "components": ("reference",),
           "components_or_style": ("reference",)}
 
@@ -67,3 +73,60 @@ IMAGE_ROLE_LABELS = {
     "components": "reference elements (components)",
     "components_or_style": "reference elements (components), or one style image",
 }
+
+
+@dataclass(frozen=True)
+class ProviderSupport:
+    """What a provider's wire format carries. Every model of that provider (declared, or an admin's
+    entry) must stay within it: otherwise a user is charged for a parameter the provider never
+    receives, or for an extension that runs as a plain new generation."""
+
+    operations: frozenset[Operation] = frozenset()
+    image_roles: frozenset[ImageRole] = frozenset()
+    parameters: frozenset[Parameter] = frozenset()
+    aspect_ratios: Optional[frozenset[str]] = None  # the values it can send (None: any the model lists)
+    resolutions: Optional[frozenset[str]] = None
+
+    def beyond(self, model: VideoModel) -> list[tuple[str, list, Optional[list]]]:
+        """Where `model` asks for more than this: (model field, what it declares beyond, what the
+        provider supports for that field, or None when it takes no such parameter)."""
+        found = []
+        if extra := [op for op in model.operations if op not in self.operations]:
+            found.append(("operations", extra, sorted(self.operations)))
+        if model.image_role and model.image_role not in self.image_roles:
+            found.append(("image_role", [model.image_role], sorted(self.image_roles)))
+        for parameter, field in _PARAMETER_FIELDS.items():
+            if getattr(model, field) and parameter not in self.parameters:
+                found.append((field, _listed(getattr(model, field)), None))
+        for field, allowed in (("aspect_ratios", self.aspect_ratios), ("resolutions", self.resolutions)):
+            if allowed is not None and (extra := [v for v in getattr(model, field) if v not in allowed]):
+                found.append((field, extra, sorted(allowed)))
+        return found
+
+    def beyond_message(self, model: VideoModel, label: str) -> str:
+        """One sentence naming the model, each field beyond this and what the provider supports
+        for it; empty when the model is within."""
+        if not (beyond := self.beyond(model)):
+            return ""
+        return f"model '{model.id}' asks for more than the {label} provider can do: " + "; ".join(
+            _over(field, extra, allowed) for field, extra, allowed in beyond)
+
+    def as_dict(self) -> dict:
+        return {"operations": sorted(self.operations), "image_roles": sorted(self.image_roles),
+                "parameters": sorted(self.parameters),
+                "aspect_ratios": sorted(self.aspect_ratios) if self.aspect_ratios is not None else None,
+                "resolutions": sorted(self.resolutions) if self.resolutions is not None else None}
+
+
+def _over(field: str, extra: list, allowed: Optional[list]) -> str:
+    what = f"{field} {', '.join(map(str, extra))}" if extra else field
+    return f"{what} (it takes no {field})" if allowed is None else f"{what} (it supports: {', '.join(allowed) or 'none'})"
+
+
+def _listed(value) -> list:
+    return list(value) if isinstance(value, tuple) else []  # a switch (negative_prompt, seed, audio): its name says it
+
+
+# Every parameter and role: a provider that takes whatever the module can send (the test fake).
+ALL_PARAMETERS: frozenset[Parameter] = frozenset(get_args(Parameter))
+ALL_IMAGE_ROLES: frozenset[ImageRole] = frozenset(get_args(ImageRole))

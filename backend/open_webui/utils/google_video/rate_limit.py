@@ -6,7 +6,7 @@ reset it. Concurrent requests on PostgreSQL can overshoot by the few that race, 
 a rate limit (credits and the concurrency cap are enforced exactly elsewhere).
 """
 
-from typing import Literal
+from typing import Literal, Optional
 
 from sqlalchemy import delete, func, select
 
@@ -45,3 +45,21 @@ async def admit(user_id: str, kind: AttemptKind, per_minute: int) -> None:
             raise RateLimited(_WHAT[kind], per_minute, max(1, int(oldest) + WINDOW_SECONDS - t))
         db.add(GoogleVideoAttempt(user_id=user_id, kind=kind, created_at=t))
         await db.commit()
+
+
+@retry_when_database_busy
+async def peek(user_id: str, kind: AttemptKind, per_minute: int) -> Optional[RateLimited]:
+    """What `admit` would answer now, recording nothing: its refusal, or None when it would admit.
+    (Read only: the attempts of the window are the ones newer than WINDOW_SECONDS, as admit counts.)"""
+    if per_minute <= 0:
+        return None
+    t = now()
+    async with get_async_db() as db:
+        count, oldest = (await db.execute(
+            select(func.count(), func.min(GoogleVideoAttempt.created_at))
+            .where(GoogleVideoAttempt.user_id == user_id, GoogleVideoAttempt.kind == kind,
+                   GoogleVideoAttempt.created_at > t - WINDOW_SECONDS)
+        )).one()
+    if count < per_minute:
+        return None
+    return RateLimited(_WHAT[kind], per_minute, max(1, int(oldest) + WINDOW_SECONDS - t))

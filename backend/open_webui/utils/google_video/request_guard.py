@@ -3,6 +3,7 @@
 A NUL in a path or query parameter would reach the database (PostgreSQL refuses it); a lone
 surrogate in a JSON body made FastAPI's own validation handler fail while echoing the input.
 Validation errors are answered here without echoing input (which may be megabytes of base64).
+A large body is not read at all when the request is refused anyway (early_refusal.py).
 """
 
 from typing import Any, Callable
@@ -13,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
+from open_webui.utils.google_video import early_refusal
 from open_webui.utils.google_video.text_input import text_problem
 
 
@@ -41,10 +43,13 @@ def _parameter_problem(request: Request) -> str | None:
 class ModuleRoute(APIRoute):
     def get_route_handler(self) -> Callable:
         handler = super().get_route_handler()
+        refuse_early = early_refusal.for_route(self)
 
         async def guarded(request: Request) -> Response:
             if problem := _parameter_problem(request):
                 return JSONResponse({"detail": f"Invalid request parameter: {problem}"}, status_code=400)
+            if refuse_early is not None:
+                await refuse_early(request)  # raises the refusal before the body is read
             try:
                 return await handler(request)
             except RequestValidationError as e:

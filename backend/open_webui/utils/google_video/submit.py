@@ -78,6 +78,9 @@ class SubmitRequest:
     extra: dict = field(default_factory=dict)
     idempotency_key: Optional[str] = None
     max_credits: Optional[int] = None  # the price the user agreed to; not part of the request's identity
+    # (chat id, message id) the finished video is delivered into: written with the task, in the
+    # transaction that charges it, so no task of the chat is ever left unbound.
+    chat: Optional[tuple[str, str]] = None
 
     def parameters(self) -> dict:
         """The unified parameters given, as kept on the task."""
@@ -88,7 +91,7 @@ class SubmitRequest:
         return {k: v for k, v in given.items() if v is not None}
 
 
-def _check_enabled(config: GoogleVideoConfigModel) -> None:
+def check_enabled(config: GoogleVideoConfigModel) -> None:
     if not config.enabled:
         raise SubmitError(400, "Video generation is disabled by the administrator.")
 
@@ -270,7 +273,8 @@ async def _prepare_images(
     return prepared
 
 
-async def _check_moderation(user_id: str, prompt: str, model_id: str, config: GoogleVideoConfigModel) -> None:
+async def check_moderation(user_id: str, prompt: str, model_id: str, config: GoogleVideoConfigModel) -> None:
+    """A blocked word refuses the prompt (400) and audits the refusal; nothing is charged."""
     word = moderation.find_blocked_word(prompt, config.blocked_words)
     if word is None:
         return
@@ -309,7 +313,7 @@ async def reserve_task(
     worker_id: str, *, enhance: bool = False, aspect_ratio: Optional[str] = None,
     input_images: Optional[list[str]] = None, idempotency_key: Optional[str] = None,
     request_fingerprint: Optional[str] = None, parameters: Optional[dict] = None,
-    operation: str = "generate", source_task_id: Optional[str] = None,
+    operation: str = "generate", source_task_id: Optional[str] = None, chat: Optional[tuple[str, str]] = None,
 ) -> str:
     """Charge `price` and insert the task (SUBMITTING, leased to this worker) in one transaction.
 
@@ -321,7 +325,8 @@ async def reserve_task(
             dict(id=task_id, user_id=user_id, task_type=task_type, model=model_id, provider=provider,
                  prompt=prompt, enhance_prompt=enhance, aspect_ratio=aspect_ratio, input_images=input_images,
                  credits_cost=price, idempotency_key=idempotency_key, request_fingerprint=request_fingerprint,
-                 parameters=parameters, operation=operation, source_task_id=source_task_id),
+                 parameters=parameters, operation=operation, source_task_id=source_task_id,
+                 **(dict(chat_id=chat[0], chat_message_id=chat[1], chat_delivery="pending") if chat else {})),
             max_active, timeout_seconds, worker_id, SUBMIT_LEASE_SECONDS,
         )
         return task_id
@@ -349,7 +354,7 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
     """Cheap checks first (validation, idempotent replay, rate limit, moderation, credits), then the
     image work, then the charge; a refused request keeps nothing."""
     config = await GoogleVideoConfigs.get()
-    _check_enabled(config)
+    check_enabled(config)
     model = _check_model(req, config)
     check_parameters(model, req, config)  # the same answer as a quote, configured or not
     _check_configured(model, config)
@@ -368,7 +373,7 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
         await rate_limit.admit(user_id, "submit", config.submits_per_minute)
     except rate_limit.RateLimited as e:
         raise SubmitError(429, f"{e} Nothing was charged.", retry_after=e.retry_after)
-    await _check_moderation(user_id, prompt, model.id, config)
+    await check_moderation(user_id, prompt, model.id, config)
     if req.images:  # only image work is worth refusing early; the reservation checks again either way
         await _check_affordable(user_id, model.id, price, config.max_concurrent_tasks)
     prepared = await _prepare_images(runtime, config, user_id, image_refs)
@@ -380,6 +385,7 @@ async def submit_task(runtime: GoogleVideoRuntime, user_id: str, req: SubmitRequ
             runtime.worker_id, enhance=enhance, aspect_ratio=req.aspect_ratio,
             input_images=[images.UPLOAD_URL_PREFIX + p.upload_id for p in prepared] or None,
             idempotency_key=req.idempotency_key, request_fingerprint=fingerprint, parameters=req.parameters() or None,
+            chat=req.chat,
         )
     except IntegrityError:
         # A concurrent submit with the same idempotency key won; nothing of ours was kept.
@@ -452,13 +458,19 @@ async def derive_task(runtime: GoogleVideoRuntime, user_id: str, source_id: str,
     """A remix or extension of one of the user's finished videos: a new task, linked to its source,
     charged like its source's generation (the same model and parameters) and refunded the same ways."""
     config = await GoogleVideoConfigs.get()
-    _check_enabled(config)
+    check_enabled(config)
     source = await GoogleVideoTasks.get(source_id)
     if source is None or source.user_id != user_id:
         raise SubmitError(404, "Task not found.")
     model = config.model(source.model)
     if model is None or operation not in model.operations:
         raise SubmitError(422, f"Videos made with '{source.model}' cannot be {_OPERATION_WORDS[operation]}.")
+    provider = provider_class(model.provider)
+    # Declared models are held to this by the tests and the admin's entries by the catalogue; checked
+    # here too, as a charge must never reach a provider that would run it as a plain generation.
+    if operation not in provider.supports.operations:
+        raise SubmitError(422, f"Videos made with '{model.id}' cannot be {_OPERATION_WORDS[operation]}: the "
+                               f"{provider.label} provider has no way to do that. Nothing was charged.")
     if model.id in config.disabled_models:
         raise SubmitError(400, f"Model '{model.id}' is disabled by the administrator.")
     if model.provider != source.provider:  # an admin entry re-pointed the model: the source lives elsewhere
@@ -480,7 +492,7 @@ async def derive_task(runtime: GoogleVideoRuntime, user_id: str, source_id: str,
         await rate_limit.admit(user_id, "submit", config.submits_per_minute)
     except rate_limit.RateLimited as e:
         raise SubmitError(429, f"{e} Nothing was charged.", retry_after=e.retry_after)
-    await _check_moderation(user_id, prompt, model.id, config)
+    await check_moderation(user_id, prompt, model.id, config)
     try:
         task_id = await reserve_task(
             user_id, source.task_type, model.id, model.provider, prompt, price, config.max_concurrent_tasks,

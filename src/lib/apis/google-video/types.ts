@@ -154,6 +154,7 @@ export interface Health {
 export interface ConfigForm {
 	enabled: boolean;
 	chat_enabled?: boolean; // the chat tool and the "Make a video of this" action are installed
+	chat_tool_models?: string[]; // host models whose new chats have the video tool on
 	host_link_enabled?: boolean; // a host banner above a new chat links to this page
 	base_url: string;
 	api_key?: string | null;

@@ -8,9 +8,11 @@ delivery ("gone"), and a delivery that keeps failing stops after MAX_ATTEMPTS ("
 """
 
 import logging
+import re
 from typing import Optional
 
 from open_webui.models.google_video import GoogleVideoTaskModel, GoogleVideoTasks, TaskStatus, now
+from open_webui.utils.google_video.chat.text import escape
 from open_webui.utils.google_video.settings import UI_MOUNT
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,9 @@ BUSY_RETRY_SECONDS = 3  # the chat's reply is still streaming
 ERROR_RETRY_SECONDS = 30
 API = "/api/v1/google-video"
 STUDIO = UI_MOUNT + "/"
+# A block markup() wrote, as it reads in a message's text (from its start to the end of its line).
+BLOCK = re.compile(r"(<div><video>|The video (could not be made|was cancelled|was made but could not be stored))"
+                   r".*?\[Open the video studio\]\([^)]*\)[^\n]*", re.S)
 
 
 def item_id(task: GoogleVideoTaskModel) -> str:
@@ -28,21 +33,23 @@ def item_id(task: GoogleVideoTaskModel) -> str:
 
 
 def markup(task: GoogleVideoTaskModel) -> Optional[str]:
-    """What the message shows for an ended task; None while a delivered video is still being stored."""
+    """What the message shows for an ended task; None while a delivered video is still being stored.
+    The provider's text and the model's name are untrusted: escaped (chat/text.py)."""
     if task.status == TaskStatus.SUCCESS:
         if task.video_path:
             video = f"{API}/task/{task.id}/video"
             return (f"<div><video>{video}</video></div>\n\n"
                     f"[Download the video]({video}?download=true) · [Open the video studio]({STUDIO}) "
-                    f"· {task.model}, {task.credits_cost} credits")
+                    f"· {escape(task.model, 100)}, {task.credits_cost} credits")
         if task.cloud_upload_status == "pending":
             return None
-        return (f"The video was made but could not be stored ({task.fail_reason or 'storage failed'}); "
+        return (f"The video was made but could not be stored ({escape(task.fail_reason or 'storage failed')}); "
                 f"{task.credits_cost} credits were charged. [Open the video studio]({STUDIO})")
     what = "was cancelled" if task.status == TaskStatus.CANCELLED else "could not be made"
     refund = (f"Your {task.credits_refunded} credits were refunded." if task.credits_refunded
               else "Nothing was charged.")
-    return f"The video {what}: {task.fail_reason or 'no reason given'} {refund} [Open the video studio]({STUDIO})"
+    return (f"The video {what}: {escape(task.fail_reason or 'no reason given')} {refund} "
+            f"[Open the video studio]({STUDIO})")
 
 
 def _output_item(task: GoogleVideoTaskModel, text: str) -> dict:

@@ -4,9 +4,15 @@ and the model can call, and a global action button ("google_video_action") under
 Their stored code is a frontmatter and one import from this package, so the host always runs the
 installed module's code; sync() writes them when chat integration is switched on (and rewrites them
 if an admin edited them), and removes them when it is switched off.
+
+It also puts the tool on by default for the models the admin chose (`chat_tool_models`): a host
+model's `meta.toolIds` preselects those tools in every new chat with it. The module's setting
+decides for its own tool id only: added to the chosen models, removed from every other model (and
+from all of them while the chat integration is off); the other tool ids are never touched.
 """
 
 import logging
+from typing import Optional
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +39,14 @@ EVERYONE = [{"principal_type": "user", "principal_id": "*", "permission": "read"
 
 
 async def sync(enabled: bool) -> None:
-    """Install, refresh or remove the tool and the action to match `enabled`."""
+    """Install, refresh or remove the tool and the action to match `enabled`, and put the tool on
+    by default for the chosen models (config `chat_tool_models`) only."""
     from open_webui.models.functions import Functions
+    from open_webui.models.google_video import GoogleVideoConfigs
     from open_webui.models.tools import Tools as HostTools
 
     if not enabled:
+        await sync_model_defaults(set())
         if await HostTools.get_tool_by_id(TOOL_ID) is not None:
             await HostTools.delete_tool_by_id(TOOL_ID)
             log.info("google video chat integration off: removed the tool %s", TOOL_ID)
@@ -51,6 +60,85 @@ async def sync(enabled: bool) -> None:
         return
     await _sync_tool(HostTools, owner)
     await _sync_action(Functions, owner)
+    await sync_model_defaults(set((await GoogleVideoConfigs.get()).chat_tool_models), owner)
+
+
+async def sync_model_defaults(chosen: set[str], owner: Optional[str] = None) -> None:
+    """Our tool id in the `meta.toolIds` of exactly the `chosen` host models.
+
+    A chosen model without a row of its own (a connection's model nobody edited yet) gets one, as
+    the host's model editor makes it: same id, no base model, its current name, no access grants
+    (who may use it does not change: such a model is for admins only either way)."""
+    from open_webui.models.models import Models
+
+    rows = {row.id: row for row in await Models.get_all_models()}
+    for row in rows.values():
+        if (TOOL_ID in (row.meta.model_dump().get("toolIds") or [])) != (row.id in chosen):
+            await _each_model(row.id, _set_tool_default(Models, row.id, row.id in chosen))
+    for model_id in sorted(chosen - rows.keys()):
+        name = _host_model_name(model_id)
+        if name is None or owner is None:
+            log.warning("google video chat integration: model %r is not known to the host (yet); the video tool "
+                        "is put on by default for it at the next save or start once it is", model_id)
+            continue
+        await _each_model(model_id, _create_model_row(model_id, name, owner))
+
+
+async def _each_model(model_id: str, change) -> None:
+    """One model's change; a model the host's own forms refuse is logged and skipped, so neither a
+    config save (already committed) nor the others' changes fail because of it."""
+    try:
+        await change
+    except Exception:
+        log.warning("google video chat integration: could not change the tools of model %r", model_id, exc_info=True)
+
+
+async def _set_tool_default(models, model_id: str, on: bool, attempts: int = 3) -> None:
+    """Adds or removes our tool id in the model's tool list through the host's own update (a new
+    version in the model's history). The row is read afresh for each attempt, and the host's update
+    is a compare-and-set on its version: an admin's edit of the same model in between is kept."""
+    from fastapi import HTTPException
+    from open_webui.models.models import ModelForm
+
+    for attempt in range(attempts):
+        row = await models.get_model_by_id(model_id)
+        if row is None:
+            return
+        meta = row.meta.model_dump(exclude_unset=True)
+        others = [t for t in meta.get("toolIds") or [] if t != TOOL_ID]
+        if on or others:
+            meta["toolIds"] = [*others, TOOL_ID] if on else others
+        else:  # as the host's editor does: no empty list (it would override the user's own tool choice)
+            meta.pop("toolIds", None)
+        form = ModelForm(id=row.id, base_model_id=row.base_model_id, name=row.name, meta=meta,
+                         params=row.params.model_dump(exclude_unset=True),
+                         commit_message=f"Video generation tool {'on' if on else 'no longer on'} by default")
+        try:
+            await models.update_model_by_id(row.id, form)
+            log.info("google video chat integration: the video tool is %s by default for model %s",
+                     "on" if on else "no longer on", model_id)
+            return
+        except HTTPException as e:  # version_conflict: the row changed under us; read it again
+            if e.status_code != 409 or attempt == attempts - 1:
+                raise
+
+
+def _host_model_name(model_id: str) -> Optional[str]:
+    """The name the host shows for a model it serves, from its model list in this process."""
+    from open_webui.main import app
+
+    models = getattr(app.state, "MODELS", None)  # a dict, or the host's RedisDict
+    model = models.get(model_id) if models is not None and hasattr(models, "get") else None
+    return str(model.get("name") or model_id) if isinstance(model, dict) else None
+
+
+async def _create_model_row(model_id: str, name: str, owner: str) -> None:
+    from open_webui.models.models import ModelForm, Models
+
+    form = ModelForm(id=model_id, base_model_id=None, name=name, meta={"toolIds": [TOOL_ID]}, params={},
+                     access_grants=[], commit_message="Video generation tool on by default")
+    await Models.insert_new_model(form, owner)
+    log.info("google video chat integration: the video tool is on by default for model %s", model_id)
 
 
 async def _owner_id():

@@ -36,13 +36,16 @@ class Tools:
         """
         params = {"aspect_ratio": aspect_ratio, "duration_seconds": duration_seconds, "resolution": resolution,
                   "negative_prompt": negative_prompt, "model": model}
-        return await bridge.generate(__request__, __user__ or {}, __chat_id__, __message_id__, __event_emitter__,
-                                     __event_call__, prompt, params, __files__)
+        outcome = await bridge.generate(__request__, __user__ or {}, __chat_id__, __message_id__, __event_emitter__,
+                                        __event_call__, prompt, params, __files__)
+        return outcome.reply  # what the model tells the user: worded to be repeated as it is
 
 
 class Action:
     async def action(self, body: dict, __user__: Optional[dict] = None, __event_emitter__=None, __event_call__=None,
                      __request__=None):
-        result = await bridge.generate_from_message(__request__, __user__ or {}, body, __event_emitter__, __event_call__)
-        if result and __event_emitter__ is not None:
-            await __event_emitter__({"type": "notification", "data": {"type": "info", "content": result}})
+        outcome = await bridge.generate_from_message(__request__, __user__ or {}, body, __event_emitter__,
+                                                     __event_call__)
+        if outcome and __event_emitter__ is not None:  # a toast (plain text) besides the status line
+            await __event_emitter__({"type": "notification", "data": {
+                "type": "info" if outcome.started else "warning", "content": outcome.status}})

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from open_webui.utils.google_video.model_spec import VideoModel
+from open_webui.utils.google_video.model_spec import ProviderSupport, VideoModel
 from open_webui.utils.google_video.task_status import TaskStatus
 
 if TYPE_CHECKING:
@@ -155,6 +155,9 @@ class VideoProvider(ABC):
     label: ClassVar[str]
     settings: ClassVar[tuple[Setting, ...]] = ()
     models: ClassVar[tuple[VideoModel, ...]] = ()
+    # What submit() sends: the operations, image roles and parameters it implements. Its models and
+    # the admin's entries for it stay within this (refused at save; remix/extend checked again).
+    supports: ClassVar[ProviderSupport] = ProviderSupport()
     can_cancel: ClassVar[bool] = False
     # Whether the result URL works in a browser as it is (a relay's public URL) or needs the key.
     public_results: ClassVar[bool] = False

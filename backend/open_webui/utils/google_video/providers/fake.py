@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from open_webui.utils.google_video.model_spec import VideoModel
+from open_webui.utils.google_video.model_spec import ALL_IMAGE_ROLES, ALL_PARAMETERS, ProviderSupport, VideoModel
 from open_webui.utils.google_video.providers.base import (
     ProbeResult,
     ProviderContext,
@@ -55,6 +55,9 @@ class FakeProvider(VideoProvider):
                    default_duration=8, resolutions=("720p", "1080p"), negative_prompt=True, seed=True, audio=True),
         VideoModel("fake-frames", "Fake Frames", "image", 20, 2, "first_last_frame", durations=(4, 8), default_duration=4),
     )
+    # It keeps whatever job it is given (tests read it back), but a remix or an extension would be
+    # a new scripted task like any other: it declares no operation.
+    supports = ProviderSupport(image_roles=ALL_IMAGE_ROLES, parameters=ALL_PARAMETERS)
     tasks: dict[str, FakeTask] = {}
     _ids = itertools.count(1)
 

@@ -41,6 +41,7 @@ class GeminiProvider(veo_wire.VeoProvider):
                 help="Leave empty for Google; set it for a proxy that speaks the Gemini API."),
     )
     models = veo_models("gemini", vertex=False)
+    supports = veo_wire.support(vertex=False)
 
     def __init__(self, context: ProviderContext, api_key: str, base_url: str):
         self._key = api_key

@@ -17,7 +17,7 @@ import aiohttp
 from PIL import Image, ImageOps
 
 from open_webui.utils.google_video import images
-from open_webui.utils.google_video.model_spec import VideoModel
+from open_webui.utils.google_video.model_spec import ProviderSupport, VideoModel
 from open_webui.utils.google_video.providers.base import (
     ProbeResult,
     ProviderContext,
@@ -131,6 +131,13 @@ class OpenAIVideosProvider(VideoProvider):
         _sora("sora-2", "Sora 2", 120, ("720p",), image=True),
         _sora("sora-2-pro", "Sora 2 Pro", 250, ("720p", "1024p"), image=False),
         _sora("sora-2-pro", "Sora 2 Pro", 280, ("720p", "1024p"), image=True),
+    )
+    # The create form carries seconds, a size (SIZES: two ratios by two resolutions) and one
+    # input_reference image; a remix is its own endpoint. There is no extension.
+    supports = ProviderSupport(
+        operations=frozenset({"remix"}), image_roles=frozenset({"first_frame"}),
+        parameters=frozenset({"aspect_ratio", "duration", "resolution"}),
+        aspect_ratios=frozenset(ratio for ratio, _ in SIZES), resolutions=frozenset(resolution for _, resolution in SIZES),
     )
 
     def __init__(self, context: ProviderContext, values: dict[str, str]):

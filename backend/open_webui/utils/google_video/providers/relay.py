@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import aiohttp
 
-from open_webui.utils.google_video.model_spec import VideoModel
+from open_webui.utils.google_video.model_spec import ProviderSupport, VideoModel
 from open_webui.utils.google_video.task_status import TaskStatus
 from open_webui.utils.google_video.providers.base import (
     ProbeResult,
@@ -165,6 +165,9 @@ class RelayProvider(VideoProvider):
         VideoModel("veo2-fast-frames", "Veo 2 Fast Frames", "image", 120, 2, "first_last_frame", default_duration=8),
         VideoModel("veo2-fast-components", "Veo 2 Fast Components", "image", 100, 3, "components", default_duration=8),
     )
+    # submit() sends the prompt, the images and aspect_ratio; the relay has no remix or extension.
+    supports = ProviderSupport(image_roles=frozenset({"first_frame", "first_last_frame", "components"}),
+                               parameters=frozenset({"aspect_ratio"}))
 
     def __init__(self, context: ProviderContext, base_url: str, api_key: str):
         self._session = context.session

@@ -10,6 +10,7 @@ import asyncio
 import base64
 from typing import Any, Awaitable, Callable, ClassVar, Optional
 
+from open_webui.utils.google_video.model_spec import ProviderSupport
 from open_webui.utils.google_video.providers.base import (
     ProviderError,
     ProviderStatus,
@@ -33,6 +34,18 @@ def image_field(data_uri: str) -> dict:
     """A cleaned image (a data URI) as Google's Image: {bytesBase64Encoded, mimeType}."""
     head, _, data = data_uri.partition(",")
     return {"bytesBase64Encoded": data, "mimeType": head.removeprefix("data:").split(";", 1)[0]}
+
+
+def support(*, vertex: bool) -> ProviderSupport:
+    """What request_body() sends: extensions (instance.video), first/last frames and asset
+    references; Vertex also seed, generateAudio and style references."""
+    parameters = {"aspect_ratio", "duration", "resolution", "negative_prompt", "person_generation"}
+    roles = {"first_frame", "first_last_frame", "components"}
+    return ProviderSupport(
+        operations=frozenset({"extend"}),
+        image_roles=frozenset(roles | {"components_or_style"} if vertex else roles),
+        parameters=frozenset(parameters | {"seed", "generate_audio"} if vertex else parameters),
+    )
 
 
 async def request_body(job: VideoJob, *, vertex: bool, storage_uri: str = "") -> dict:

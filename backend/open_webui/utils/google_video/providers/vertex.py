@@ -116,6 +116,7 @@ class VertexProvider(veo_wire.VeoProvider):
                 default=DEFAULT_STORAGE_ENDPOINT),
     )
     models = veo_models("vertex", vertex=True)
+    supports = veo_wire.support(vertex=True)
     tokens = TokenCache()
 
     def __init__(self, context: ProviderContext, values: dict[str, str]):
