@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: setup ui demo serve test
+.PHONY: setup ui demo serve test test-quick
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -23,3 +23,7 @@ test: setup ui
 	@bash scripts/system-deps.sh
 	npm test
 	$(PY) -m pytest tests -q --durations=25
+
+# The daily loop: SQLite only, no browser, no restarts or fuzzing (a few minutes).
+test-quick: setup
+	GV_TEST_DATABASES=sqlite GV_SKIP_UI=1 $(PY) -m pytest tests -q -m "not ui and not slow" --durations=10

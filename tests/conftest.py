@@ -26,6 +26,28 @@ SERVER_LOG_LEVEL = "info"
 DATABASES = [d.strip() for d in os.environ.get("GV_TEST_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
 
 
+# Markers, so a run can choose: `-m "not ui and not slow"` is the quick loop (make test-quick).
+SLOW_MODULES = {"test_restart", "test_multi_instance", "test_fuzz_api", "test_property"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "ui: drives Chromium against the session's server (GV_SKIP_UI=1 skips)")
+    config.addinivalue_line("markers", "postgres: runs on the session's PostgreSQL server")
+    config.addinivalue_line("markers", "slow: restarts or several servers, fuzzing, property runs")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        module = item.module.__name__.rpartition(".")[2]
+        if module.startswith("test_ui_") or module.endswith("_e2e"):
+            item.add_marker(pytest.mark.ui)
+        if module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("db_kind") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(scope="session")
 def postgres():
     from devstack.postgres import Postgres

@@ -98,8 +98,10 @@ def test_failures_after_submit_refund_exactly_once(funded, directive, reason_par
     assert done["refunded"] and done["credits_refunded"] == 100 and done["video_url"] is None
     assert funded.balance() == before
     assert len(refunds_of(funded, task["id"])) == 1
-    time.sleep(1.5)  # further poller ticks change nothing
-    assert funded.balance() == before and len(refunds_of(funded, task["id"])) == 1
+    # Later poller ticks change nothing: a task submitted after it is polled to its end meanwhile.
+    later = submit_text(funded, "after it [sim:polls=2]")
+    assert funded.wait_task(later["id"])["status"] == "SUCCESS"
+    assert funded.balance() == before - later["credits_cost"] and len(refunds_of(funded, task["id"])) == 1
     ledger_check()
 
 

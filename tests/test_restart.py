@@ -23,6 +23,17 @@ ENV = {"GOOGLE_VIDEO_RELAY_TIMEOUT_SECONDS": "2"}
 GENERATION = "seconds=20"
 
 
+def wait_until(condition, what: str, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while not condition():
+        assert time.time() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def tasks_of(admin, marker: str) -> list[dict]:
+    return [t for t in admin.ok("GET", "/history", params={"limit": 100})["tasks"] if t["prompt"].startswith(marker)]
+
+
 def test_kill_9_with_50_tasks_in_flight_and_restart(tmp_path, sim, new_database):
     first = WebUI(tmp_path / "data", env=server_env(new_database(), **ENV)).start()
     marker = uuid.uuid4().hex[:8]
@@ -32,7 +43,9 @@ def test_kill_9_with_50_tasks_in_flight_and_restart(tmp_path, sim, new_database)
         grant(admin, admin.id, 10_000)
         ids = [admin.ok("POST", "/text-to-video", json={"prompt": f"{marker}-{i} [sim:{GENERATION}]", "model": "veo3-fast"})["task"]["id"]
                for i in range(TASKS)]
-        time.sleep(2)  # let the poller work on them
+        # The poller works on them: every task has been polled at least once.
+        wait_until(lambda: all(sim.stats()["tasks"].get(t["external_task_id"], {}).get("queries", 0) >= 1
+                               for t in tasks_of(admin, marker)), "every task polled before the kill")
 
         def submit_until_killed():  # one submit is still waiting for the relay when the server dies
             try:
@@ -43,7 +56,9 @@ def test_kill_9_with_50_tasks_in_flight_and_restart(tmp_path, sim, new_database)
                 pass  # expected: the server is killed mid-request
 
         threading.Thread(target=submit_until_killed, daemon=True).start()
-        time.sleep(0.8)
+        # Killed while the relay holds that submit: its task is charged and waits in SUBMITTING.
+        wait_until(lambda: any(t["prompt"].startswith(f"{marker}-interrupted") and t["status"] == "SUBMITTING"
+                               for t in tasks_of(admin, marker)), "the interrupted submit in flight")
     finally:
         first.kill()
     killed_at = time.time()
