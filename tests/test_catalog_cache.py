@@ -8,6 +8,8 @@ from on every request. Through the real host."""
 import statistics
 import time
 
+import pytest
+
 from devstack.api import Session
 from devstack.processes import WebUI
 
@@ -67,6 +69,7 @@ def test_two_hundred_custom_models_are_listed_and_priced_and_a_change_is_seen_at
         configured.ok("POST", "/config", json={"custom_models": []})
 
 
+@pytest.mark.slow  # starts a second server
 def test_a_second_process_on_the_same_database_sees_a_change_made_through_the_first(webui, configured, user):
     # Same DATA_DIR (so the same WEBUI_SECRET_KEY and, on SQLite, the same database file) and the
     # same DATABASE_URL on PostgreSQL: a replica of the session's server.
