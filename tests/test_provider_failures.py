@@ -9,8 +9,6 @@
 
 Wire formats need one database: these run on SQLite only."""
 
-import asyncio
-
 import pytest
 
 from devstack.api import configure

@@ -13,7 +13,6 @@ import datetime
 import os
 import re
 import secrets
-import time
 import uuid
 
 import pytest

@@ -13,7 +13,7 @@ import logging
 import threading
 from collections import deque
 from types import MappingProxyType
-from typing import Mapping, Optional
+from typing import Mapping
 
 from open_webui.utils.google_video.model_spec import IMAGE_ROLE_LABELS, VideoModel  # noqa: F401 (re-exported)
 from open_webui.utils.google_video.providers import PROVIDERS
