@@ -8,6 +8,7 @@ Wire formats need one database: these run on SQLite only."""
 
 import io
 import json
+import uuid
 
 import pytest
 from PIL import Image
@@ -147,7 +148,12 @@ def test_gemini_extend_is_charged_once_and_linked(direct, gemini_sim):
 # ---------------------------------------------------------------- Vertex AI
 
 
-def test_vertex_service_account_token_and_every_parameter(direct, vertex_sim):
+def test_vertex_service_account_token_and_every_parameter(direct, admin, sim, vertex_sim):
+    # A key this server has no token for yet (tokens are cached per key for the process's life, and
+    # earlier tests may have used the session's key), so the grant is seen on the wire.
+    fresh_key = json.dumps({**json.loads(vertex_sim.key_text), "test_nonce": uuid.uuid4().hex})
+    configure(admin, sim.url, None, provider_settings={
+        "vertex": vertex_settings(vertex_sim, storage_uri="", service_account_json=fresh_key)})
     body = {"prompt": "a harbour [sim:polls=2]", "model": VERTEX_TEXT, "duration_seconds": 8, "aspect_ratio": "16:9",
             "resolution": "720p", "negative_prompt": "rain", "person_generation": "dont_allow", "seed": 1234,
             "generate_audio": False}
