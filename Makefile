@@ -24,6 +24,6 @@ test: setup ui
 	npm test
 	$(PY) -m pytest tests -q --durations=25
 
-# The daily loop: SQLite only, no browser, no restarts or fuzzing (a few minutes).
+# The daily loop: SQLite only, no browser, no restarts or fuzzing (about 9 minutes here).
 test-quick: setup
 	GV_TEST_DATABASES=sqlite GV_SKIP_UI=1 $(PY) -m pytest tests -q -m "not ui and not slow" --durations=10
