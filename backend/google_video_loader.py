@@ -61,7 +61,7 @@ async def _sync_host_entries() -> None:
         log.exception("google video: could not read the settings; the chat tool and the banner stay as they are")
         return
     try:
-        await chat_plugins.sync(config.chat_enabled)
+        await chat_plugins.sync(config.chat_enabled, config.chat_tool_models)
     except Exception:
         log.exception("google video: could not install the chat tool and action")
     await host_link.sync_from_config(config)

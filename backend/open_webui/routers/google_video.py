@@ -220,7 +220,7 @@ async def save_config(form: ConfigFields, user=Depends(get_admin_user)):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, refused)
     config = await GoogleVideoConfigs.save(values, updated_by=user.id)
     if "chat_enabled" in values or "chat_tool_models" in values:
-        await chat_plugins.sync(config.chat_enabled)
+        await chat_plugins.sync(config.chat_enabled, config.chat_tool_models)
     await host_link.sync_from_config(config)  # also puts back a banner removed in the host's settings
     log.info("google video config updated by %s (enabled=%s)", user.id, config.enabled)
     return {"success": True, "config": _admin_config_view(config)}

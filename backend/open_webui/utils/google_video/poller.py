@@ -323,13 +323,14 @@ class TaskPoller:
                 await self.runtime.notify(updated)
 
     async def _provider_error(self, task: GoogleVideoTaskModel, config: GoogleVideoConfigModel, error: ProviderError) -> None:
-        failure = provider_failure.describe(error, all_secrets(config), at_submit=False)
         decision = decide_error(task, error, config.poll_interval_seconds, time.time())
+        # Described (scrubbed) only when someone reads it: at the timeout, or once per streak in the log.
         if decision.action == "timeout":
-            detail = failure.audit_detail(task.id, task.provider, error)
-            await self._timed_out(task, failure.user, (provider_failure.AUDIT_ACTION, detail) if detail else None)
+            failure = provider_failure.describe(error, all_secrets(config), at_submit=False)
+            await self._timed_out(task, failure.user, failure.audit(task.id, task.provider, error))
             return
         if task.error_streak == 0:  # once per streak, not per poll
+            failure = provider_failure.describe(error, all_secrets(config), at_submit=False)
             log.warning("google video task %s: %s poll failed (%s), retrying with backoff", task.id, task.provider,
                         failure.admin or failure.user)
         await lifecycle.record_poll(task.id, self.runtime.worker_id, decision.values)

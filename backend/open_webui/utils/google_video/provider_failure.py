@@ -30,11 +30,12 @@ class FailureText:
     def is_setup(self) -> bool:
         return self.admin is not None
 
-    def audit_detail(self, task_id: str, provider: str, error: ProviderError) -> Optional[dict]:
+    def audit(self, task_id: str, provider: str, error: ProviderError) -> Optional[tuple[str, dict]]:
+        """The audit entry (action, detail) to commit with the task's failure, or None."""
         if self.admin is None:
             return None
-        return {"task_id": task_id, "provider": provider, "kind": error.kind, "http_status": error.http_status,
-                "detail": self.admin}
+        return AUDIT_ACTION, {"task_id": task_id, "provider": provider, "kind": error.kind,
+                              "http_status": error.http_status, "detail": self.admin}
 
 
 def is_setup_failure(error: ProviderError, at_submit: bool) -> bool:

@@ -433,8 +433,7 @@ async def _send(runtime: GoogleVideoRuntime, config: GoogleVideoConfigModel, tas
             # A retryable error (unreachable, busy, rate limited) may pass; a refusal will not.
             again = " You can try again in a moment." if e.retryable else ""
             answer = f"{reason}. Your {price} credits were refunded.{again}"
-        detail = failure.audit_detail(task_id, model.provider, e)
-        await lifecycle.finish_failure(task_id, reason, audit=(provider_failure.AUDIT_ACTION, detail) if detail else None)
+        await lifecycle.finish_failure(task_id, reason, audit=failure.audit(task_id, model.provider, e))
         raise SubmitError(502, answer)
     except BaseException:
         # Cancelled or crashed mid-call: the provider may or may not have the task; refund now

@@ -12,7 +12,7 @@ from all of them while the chat integration is off); the other tool ids are neve
 """
 
 import logging
-from typing import Optional
+from typing import Iterable, Optional
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +38,10 @@ from open_webui.utils.google_video.chat.tool import Action  # noqa: F401  (the h
 EVERYONE = [{"principal_type": "user", "principal_id": "*", "permission": "read"}]
 
 
-async def sync(enabled: bool) -> None:
+async def sync(enabled: bool, tool_models: Iterable[str] = ()) -> None:
     """Install, refresh or remove the tool and the action to match `enabled`, and put the tool on
-    by default for the chosen models (config `chat_tool_models`) only."""
+    by default for `tool_models` (config `chat_tool_models`) only."""
     from open_webui.models.functions import Functions
-    from open_webui.models.google_video import GoogleVideoConfigs
     from open_webui.models.tools import Tools as HostTools
 
     if not enabled:
@@ -60,7 +59,7 @@ async def sync(enabled: bool) -> None:
         return
     await _sync_tool(HostTools, owner)
     await _sync_action(Functions, owner)
-    await sync_model_defaults(set((await GoogleVideoConfigs.get()).chat_tool_models), owner)
+    await sync_model_defaults(set(tool_models), owner)
 
 
 async def sync_model_defaults(chosen: set[str], owner: Optional[str] = None) -> None:
