@@ -30,11 +30,11 @@ from starlette.staticfiles import StaticFiles  # noqa: E402
 from open_webui.env import DATA_DIR  # noqa: E402
 from open_webui.main import app  # noqa: E402  (builds the host app and migrates its tables)
 from open_webui.routers import google_video  # noqa: E402
-from open_webui.utils.google_video.body_limit import RequestBodyLimit  # noqa: E402
+from open_webui.utils.google_video.guards.body_limit import RequestBodyLimit  # noqa: E402
 from open_webui.models.google_video import GoogleVideoConfigs  # noqa: E402
 from open_webui.utils.google_video import host_link  # noqa: E402
 from open_webui.utils.google_video.chat import plugins as chat_plugins  # noqa: E402
-from open_webui.utils.google_video.poller import TaskPoller  # noqa: E402
+from open_webui.utils.google_video.worker.poller import TaskPoller  # noqa: E402
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime  # noqa: E402
 from open_webui.utils.google_video.settings import UI_DIR, UI_MOUNT  # noqa: E402
 

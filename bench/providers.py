@@ -29,7 +29,7 @@ from devstack.service_account import write_service_account  # noqa: E402
 from host_env import throwaway_host_env  # noqa: E402
 
 with throwaway_host_env():
-    from open_webui.utils.google_video.net_guard import GuardedNetworkBackend, guarded_client
+    from open_webui.utils.google_video.guards.net_guard import GuardedNetworkBackend, guarded_client
     from open_webui.utils.google_video.providers.base import ProviderContext, VideoJob
     from open_webui.utils.google_video.providers.gemini import GeminiProvider
     from open_webui.utils.google_video.providers.openai_videos import OpenAIVideosProvider

@@ -14,14 +14,13 @@ sys.path.insert(0, str(ROOT))
 from devstack.api import add_user, configure, grant, signup  # noqa: E402
 from devstack.object_store import SECRET_ACCESS_KEY as OBJECT_STORE_SECRET  # noqa: E402
 from devstack.processes import Simulator, WebUI  # noqa: E402
-from helpers import gemini_settings, openai_settings, vertex_settings  # noqa: E402
+from helpers import (  # noqa: E402
+    FAKE_TOKEN, assert_no_secret_in_log, database_url_of, gemini_settings, openai_settings, server_env,
+    vertex_settings,
+)
 from ledger_invariants import assert_ledger_consistent  # noqa: E402
 from public_site import Site  # noqa: E402
 
-POLL_TICK_SECONDS = "0.3"
-FAKE_TOKEN = "fk-" + secrets.token_hex(12)  # the fake provider's secret setting
-# INFO, so the check that no secret is ever logged reads what an operator's logs would hold.
-SERVER_LOG_LEVEL = "info"
 # The whole suite runs once per database; GV_TEST_DATABASES=sqlite runs only SQLite.
 DATABASES = [d.strip() for d in os.environ.get("GV_TEST_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
 
@@ -39,7 +38,7 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(items):
     for item in items:
         module = item.module.__name__.rpartition(".")[2]
-        if module.startswith("test_ui_") or module.endswith("_e2e"):
+        if item.path.parent.name == "ui":
             item.add_marker(pytest.mark.ui)
         if module in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
@@ -78,25 +77,6 @@ def new_database(db_kind, request):
         return lambda: None
     pg = request.getfixturevalue("postgres")
     return pg.create_database
-
-
-def assert_no_secret_in_log(log_path: Path, *secrets_: str) -> None:
-    text = log_path.read_text(errors="replace")
-    for secret in secrets_:
-        assert secret not in text, f"a secret appears in {log_path}"
-
-
-def server_env(database_url: Optional[str], **extra) -> dict:
-    env = {"GOOGLE_VIDEO_POLL_TICK_SECONDS": POLL_TICK_SECONDS, "LOG_LEVEL": SERVER_LOG_LEVEL,
-           "GOOGLE_VIDEO_COPY_RETRY_SECONDS": "1", "GOOGLE_VIDEO_RETENTION_SWEEP_SECONDS": "1",
-           "GLOBAL_LOG_LEVEL": SERVER_LOG_LEVEL.upper(), **extra}
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def database_url_of(server: WebUI) -> str:
-    return server.extra_env.get("DATABASE_URL") or f"sqlite:///{server.data_dir / 'webui.db'}"
 
 
 @pytest.fixture(scope="session")

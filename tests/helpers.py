@@ -2,8 +2,20 @@
 
 import base64
 import io
+import secrets
+from pathlib import Path
+from typing import Optional
 
 from PIL import Image
+
+from devstack.processes import WebUI
+
+POLL_TICK_SECONDS = "0.3"
+FAKE_TOKEN = "fk-" + secrets.token_hex(12)  # the fake provider's secret setting
+# INFO, so the check that no secret is ever logged reads what an operator's logs would hold.
+SERVER_LOG_LEVEL = "info"
+SORA = "openai/sora-2"
+SORA_IMAGE = "openai/sora-2:image"
 
 
 def png_bytes(color=(200, 20, 20), size=(64, 48)) -> bytes:
@@ -33,3 +45,22 @@ def vertex_settings(vertex_sim, **more):
 
 def openai_settings(openai_sim, **more):
     return {"api_key": openai_sim.api_key, "base_url": f"{openai_sim.url}/v1", **more}
+
+
+def assert_no_secret_in_log(log_path: Path, *secrets_: str) -> None:
+    text = log_path.read_text(errors="replace")
+    for secret in secrets_:
+        assert secret not in text, f"a secret appears in {log_path}"
+
+
+def server_env(database_url: Optional[str], **extra) -> dict:
+    env = {"GOOGLE_VIDEO_POLL_TICK_SECONDS": POLL_TICK_SECONDS, "LOG_LEVEL": SERVER_LOG_LEVEL,
+           "GOOGLE_VIDEO_COPY_RETRY_SECONDS": "1", "GOOGLE_VIDEO_RETENTION_SWEEP_SECONDS": "1",
+           "GLOBAL_LOG_LEVEL": SERVER_LOG_LEVEL.upper(), **extra}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def database_url_of(server: WebUI) -> str:
+    return server.extra_env.get("DATABASE_URL") or f"sqlite:///{server.data_dir / 'webui.db'}"

@@ -30,7 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from open_webui.internal.db import Base, get_async_db, get_async_db_context
-from open_webui.utils.google_video import catalog, secret_box
+from open_webui.utils.google_video.guards import secret_box
+from open_webui.utils.google_video.providers import catalog
 from open_webui.utils.google_video.db_retry import retry_when_database_busy
 from open_webui.utils.google_video.providers import PROVIDERS
 from open_webui.utils.google_video.task_status import TaskStatus

@@ -24,12 +24,16 @@ from open_webui.models.google_video import (
 )
 from open_webui.models.users import Users
 from open_webui.utils.auth import get_admin_user, get_verified_user
-from open_webui.utils.google_video import catalog, credit_policies, credits, host_link, images, rate_limit, reports
-from open_webui.utils.google_video.cancel import CancelRefused, cancel_task
+from open_webui.utils.google_video import host_link
+from open_webui.utils.google_video.credits import ledger, policies, reports
+from open_webui.utils.google_video.guards import rate_limit
+from open_webui.utils.google_video.media import images
+from open_webui.utils.google_video.providers import catalog
+from open_webui.utils.google_video.tasks.cancel import CancelRefused, cancel_task
 from open_webui.utils.google_video.chat import plugins as chat_plugins
-from open_webui.utils.google_video.config_guard import secret_left_behind
+from open_webui.utils.google_video.api.config_guard import secret_left_behind
 from open_webui.utils.google_video.db_retry import is_database_busy
-from open_webui.utils.google_video.forms import (
+from open_webui.utils.google_video.api.forms import (
     ConfigFields,
     ConnectionTestForm,
     BulkCreditForm,
@@ -42,11 +46,11 @@ from open_webui.utils.google_video.forms import (
 )
 from open_webui.utils.google_video.providers import PROVIDERS, provider_class
 from open_webui.utils.google_video.providers.relay import RelayProvider
-from open_webui.utils.google_video.request_guard import ModuleRoute
+from open_webui.utils.google_video.api.request_guard import ModuleRoute
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime
 from open_webui.utils.google_video.storage import VIDEO_MEDIA_TYPES, StorageError, content_type_of
 from open_webui.utils.google_video.storage.poster import store_first_frame
-from open_webui.utils.google_video.submit import (
+from open_webui.utils.google_video.tasks.submit import (
     SubmitError,
     SubmitRequest,
     clean_in_pool,
@@ -76,7 +80,7 @@ def body_limit_for(path: str) -> int:
 
 async def get_module_user(user=Depends(get_verified_user)):
     """A signed-in user, with the credit policies due to them applied (welcome credits, allowances)."""
-    await credit_policies.on_use(user.id, await GoogleVideoConfigs.get())
+    await policies.on_use(user.id, await GoogleVideoConfigs.get())
     return user
 
 
@@ -293,7 +297,7 @@ async def admin_users(query: str = Query("", max_length=100), page: int = Query(
     found = await Users.get_users(filter={"query": query.strip()} if query.strip() else None,
                                   skip=(page - 1) * limit, limit=limit)
     rows = found["users"]
-    balances = await credits.get_balances([u.id for u in rows])
+    balances = await ledger.get_balances([u.id for u in rows])
     return {"users": [{"id": u.id, "name": u.name, "email": u.email, "role": u.role, "balance": balances.get(u.id, 0)}
                       for u in rows], "total": found["total"], "page": page, "limit": limit}
 
@@ -311,8 +315,8 @@ async def admin_groups(user=Depends(get_admin_user)):
 async def bulk_credits(form: BulkCreditForm, user=Depends(get_admin_user)):
     """Grant or deduct for every user or a group's members, once per user however often it is retried."""
     try:
-        result = await credit_policies.bulk_adjust(form.amount, form.reason, form.group_id, form.idempotency_key, user.id)
-    except credit_policies.UnknownGroup:
+        result = await policies.bulk_adjust(form.amount, form.reason, form.group_id, form.idempotency_key, user.id)
+    except policies.UnknownGroup:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Group not found.")
     log.info("google video credits: %s bulk-adjusted %d user(s) by %+d", user.id, result["applied"], form.amount)
     return {"success": True, **result}
@@ -323,12 +327,12 @@ async def adjust_credits(form: CreditAdjustForm, user=Depends(get_admin_user)):
     if await Users.get_user_by_id(form.user_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "User not found.")
     try:
-        result = await credits.adjust(form.user_id, form.amount, form.reason, user.id, form.idempotency_key)
-    except credits.InsufficientCredits as e:
+        result = await ledger.adjust(form.user_id, form.amount, form.reason, user.id, form.idempotency_key)
+    except ledger.InsufficientCredits as e:
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, f"Cannot deduct {e.price} credits: the user's balance is only {e.balance}."
         )
-    except credits.IdempotencyConflict:
+    except ledger.IdempotencyConflict:
         raise HTTPException(status.HTTP_409_CONFLICT, "This idempotency key was already used for a different adjustment.")
     except OperationalError as e:
         if not is_database_busy(e):
@@ -349,7 +353,7 @@ async def credit_ledger(
 ):
     """Admins see everyone's entries (optionally one user's); other users only their own."""
     target = user_id if user.role == "admin" else user.id
-    entries, total = await credits.list_ledger(target, (page - 1) * limit, limit)
+    entries, total = await ledger.list_ledger(target, (page - 1) * limit, limit)
     return {"success": True, "entries": [e.model_dump() for e in entries], "page": page, "limit": limit, "total": total}
 
 
@@ -437,7 +441,7 @@ async def get_user_config(user=Depends(get_module_user)):
 
 @router.get("/credits")
 async def get_credits(user=Depends(get_module_user)):
-    return {"success": True, "credits": await credits.get_balance(user.id)}
+    return {"success": True, "credits": await ledger.get_balance(user.id)}
 
 
 def _http_error(e: SubmitError) -> HTTPException:
@@ -449,7 +453,7 @@ async def _submit(runtime: GoogleVideoRuntime, user, req: SubmitRequest) -> dict
         task = await submit_task(runtime, user.id, req)
     except SubmitError as e:
         raise _http_error(e)
-    return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}
+    return {"success": True, "task": task.public_dict(), "credits": await ledger.get_balance(user.id)}
 
 
 def _submit_request(task_type: str, form: TextToVideoForm, images: list = ()) -> SubmitRequest:
@@ -545,7 +549,7 @@ async def cancel(task_id: str, user=Depends(get_verified_user), runtime=Depends(
         task = await cancel_task(runtime, await _own_task(task_id, user))
     except CancelRefused as e:
         raise HTTPException(e.status_code, e.detail)
-    return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}
+    return {"success": True, "task": task.public_dict(), "credits": await ledger.get_balance(user.id)}
 
 
 async def _derive(runtime: GoogleVideoRuntime, user, task_id: str, operation: str, form: DeriveForm) -> dict:
@@ -554,7 +558,7 @@ async def _derive(runtime: GoogleVideoRuntime, user, task_id: str, operation: st
                                  form.max_credits)
     except SubmitError as e:
         raise _http_error(e)
-    return {"success": True, "task": task.public_dict(), "credits": await credits.get_balance(user.id)}
+    return {"success": True, "task": task.public_dict(), "credits": await ledger.get_balance(user.id)}
 
 
 @router.post("/task/{task_id}/remix")

@@ -15,8 +15,8 @@ import httpx
 
 from open_webui.models.google_video import SECRET_CONFIG_FIELDS, GoogleVideoConfigModel, GoogleVideoTaskModel
 from open_webui.utils.google_video import settings
-from open_webui.utils.google_video.images import ImageWorkers
-from open_webui.utils.google_video.net_guard import GuardedNetworkBackend, guarded_client, test_allow_list_from_env
+from open_webui.utils.google_video.media.images import ImageWorkers
+from open_webui.utils.google_video.guards.net_guard import GuardedNetworkBackend, guarded_client, test_allow_list_from_env
 from open_webui.utils.google_video.providers import PROVIDERS, provider_class
 from open_webui.utils.google_video.providers.base import ProviderContext, VideoProvider, origin_of
 from open_webui.utils.google_video.storage import ObjectStorage, build_storage, storage_settings

@@ -15,11 +15,12 @@ import re
 from typing import Any, Awaitable, Callable, NamedTuple, Optional
 
 from open_webui.models.google_video import GoogleVideoConfigs
-from open_webui.utils.google_video import credit_policies, images
+from open_webui.utils.google_video.credits import policies
+from open_webui.utils.google_video.media import images
 from open_webui.utils.google_video.chat import delivery
 from open_webui.utils.google_video.chat.text import escape, one_line
 from open_webui.utils.google_video.settings import UI_MOUNT
-from open_webui.utils.google_video.submit import (
+from open_webui.utils.google_video.tasks.submit import (
     SubmitError, SubmitRequest, check_moderation, quote_request, submit_task,
 )
 
@@ -119,7 +120,7 @@ async def generate(request, user: dict, chat_id: Optional[str], message_id: Opti
         return await _end(emit, "No video was started, and nothing was charged: the video service is starting up. "
                                 "Please ask again in a moment.", "Video not started: the service is starting up")
     user_id = user["id"]
-    await credit_policies.on_use(user_id, config)
+    await policies.on_use(user_id, config)
     try:
         image_refs = await chat_images(user_id, files)
         req = _request(prompt, params, image_refs, _idempotency_key(message_id, prompt, params, image_refs))

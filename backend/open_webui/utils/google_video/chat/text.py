@@ -20,7 +20,7 @@ they get `one_line()`, the same cleaning without the markdown escapes.
 
 import re
 
-from open_webui.utils.google_video.text_input import visible_text
+from open_webui.utils.google_video.guards.text_input import visible_text
 
 # Everywhere: markup, emphasis, code, math, mentions, tables, template tokens, links/images ("[").
 _ALWAYS = re.compile(r"([\\`*_~\[#|$<>&{}@])")

@@ -9,7 +9,7 @@ from typing import Any, Callable, Optional
 import aiohttp
 
 from open_webui.utils.google_video.providers.base import ProviderError
-from open_webui.utils.google_video.redaction import redact, scrub
+from open_webui.utils.google_video.guards.redaction import redact, scrub
 
 # Answers larger than this are parsed on a worker thread (a Vertex result can carry the video).
 _THREAD_PARSE_BYTES = 1024 * 1024

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from PIL import Image, ImageOps
 
-from open_webui.utils.google_video import images
+from open_webui.utils.google_video.media import images
 from open_webui.utils.google_video.model_spec import ProviderSupport, VideoModel
 from open_webui.utils.google_video.providers.base import (
     ProbeResult,
@@ -32,7 +32,7 @@ from open_webui.utils.google_video.providers.base import (
 )
 from open_webui.utils.google_video.providers import probe
 from open_webui.utils.google_video.providers.http import Answer, ProviderHttp
-from open_webui.utils.google_video.redaction import provider_text
+from open_webui.utils.google_video.guards.redaction import provider_text
 from open_webui.utils.google_video.task_status import TaskStatus
 
 if TYPE_CHECKING:

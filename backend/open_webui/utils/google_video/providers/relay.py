@@ -28,7 +28,7 @@ from open_webui.utils.google_video.providers.base import (
 )
 from open_webui.utils.google_video.providers import probe
 from open_webui.utils.google_video.providers.http import ProviderHttp
-from open_webui.utils.google_video.redaction import provider_text, redact, scrub
+from open_webui.utils.google_video.guards.redaction import provider_text, redact, scrub
 
 if TYPE_CHECKING:
     from open_webui.models.google_video import GoogleVideoConfigModel

@@ -20,7 +20,7 @@ from open_webui.utils.google_video.providers.base import (
     retry_after_of,
 )
 from open_webui.utils.google_video.providers.http import Answer
-from open_webui.utils.google_video.redaction import provider_text
+from open_webui.utils.google_video.guards.redaction import provider_text
 from open_webui.utils.google_video.task_status import TaskStatus
 
 INLINE_PREFIX = "operation:"

@@ -11,10 +11,10 @@ from typing import AsyncIterator, Optional
 
 import httpx
 
-from open_webui.utils.google_video.net_guard import MAX_REDIRECTS, BlockedAddressError, check_url_form
+from open_webui.utils.google_video.guards.net_guard import MAX_REDIRECTS, BlockedAddressError, check_url_form
 from open_webui.utils.google_video.providers.base import ResultSource, origin_of
 from open_webui.utils.google_video.storage.base import ObjectStorage, UploadWriter
-from open_webui.utils.google_video.video_file import MoovCatcher, sniff_container
+from open_webui.utils.google_video.media.video_file import MoovCatcher, sniff_container
 
 DEFAULT_MAX_VIDEO_BYTES = 500 * 1024 * 1024
 PART_BYTES = 8 * 1024 * 1024  # S3 and COS take parts of 5 MB and more

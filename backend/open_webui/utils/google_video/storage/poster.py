@@ -14,7 +14,7 @@ from typing import Optional, Union
 
 import httpx
 
-from open_webui.utils.google_video.net_guard import BlockedAddressError
+from open_webui.utils.google_video.guards.net_guard import BlockedAddressError
 from open_webui.utils.google_video.providers.base import ProviderError, VideoProvider
 from open_webui.utils.google_video.storage.base import ObjectStorage, StorageError
 from open_webui.utils.google_video.storage.copy import open_source
