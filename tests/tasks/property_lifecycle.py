@@ -34,10 +34,16 @@ from sqlalchemy import text, update  # noqa: E402
 
 from ledger_invariants import check_ledger  # noqa: E402
 from open_webui.internal.db import get_async_db  # noqa: E402
-from open_webui.models.google_video import TERMINAL_STATUSES, GoogleVideoTask, GoogleVideoTasks  # noqa: E402
+from open_webui.models.google_video import (  # noqa: E402
+    TERMINAL_STATUSES, GoogleVideoConfigModel, GoogleVideoTask, GoogleVideoTasks,
+)
 from open_webui.utils.google_video.credits import ledger  # noqa: E402
 from open_webui.utils.google_video.tasks import lifecycle  # noqa: E402
-from open_webui.utils.google_video.tasks.submit import SubmitError, reserve_task  # noqa: E402
+from open_webui.utils.google_video.providers import catalog  # noqa: E402
+from open_webui.utils.google_video.tasks.checks import SubmitError  # noqa: E402
+from open_webui.utils.google_video.tasks.plan import Plan  # noqa: E402
+from open_webui.utils.google_video.tasks.request import VideoRequest  # noqa: E402
+from open_webui.utils.google_video.tasks.submit import reserve_task  # noqa: E402
 
 run_module_migrations()
 
@@ -47,6 +53,9 @@ run = loop.run_until_complete
 USERS = ["alice", "bob"]
 WORKERS = ["w1", "w2"]
 MAX_ACTIVE = 3
+CONFIG = GoogleVideoConfigModel(max_concurrent_tasks=MAX_ACTIVE, task_timeout_seconds=600)
+REQUEST = VideoRequest(prompt="p")
+PLAN = Plan(catalog.models([])["veo3"], "p", "text_to_video", None)
 OUTCOMES = st.sampled_from(["success", "failure", "progress", "timeout"])
 TASK_INDEX = st.integers(0, 1_000)  # a task of self.tasks, modulo its length
 
@@ -102,7 +111,7 @@ class CreditStateMachine(RuleBasedStateMachine):
 
         async def one():
             try:
-                return await reserve_task(user, "text_to_video", "veo3", "relay", "p", price, MAX_ACTIVE, 600, self.worker("api"))
+                return await reserve_task(user, REQUEST, PLAN, price, [], CONFIG, self.worker("api"))
             except SubmitError as e:
                 assert e.status_code in (402, 429)
                 return None

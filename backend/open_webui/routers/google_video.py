@@ -50,15 +50,10 @@ from open_webui.utils.google_video.api.request_guard import ModuleRoute
 from open_webui.utils.google_video.runtime import GoogleVideoRuntime
 from open_webui.utils.google_video.storage import VIDEO_MEDIA_TYPES, StorageError, content_type_of
 from open_webui.utils.google_video.storage.poster import store_first_frame
-from open_webui.utils.google_video.tasks.submit import (
-    SubmitError,
-    SubmitRequest,
-    clean_in_pool,
-    derive_task,
-    quote_request,
-    store_clean_image,
-    submit_task,
-)
+from open_webui.utils.google_video.tasks.checks import SubmitError
+from open_webui.utils.google_video.tasks.inputs import clean_in_pool, store_clean_image
+from open_webui.utils.google_video.tasks.request import VideoRequest
+from open_webui.utils.google_video.tasks.submit import quote_request, submit_task
 
 log = logging.getLogger(__name__)
 router = APIRouter(route_class=ModuleRoute)
@@ -448,7 +443,7 @@ def _http_error(e: SubmitError) -> HTTPException:
     return HTTPException(e.status_code, e.detail, headers={"Retry-After": str(e.retry_after)} if e.retry_after else None)
 
 
-async def _submit(runtime: GoogleVideoRuntime, user, req: SubmitRequest) -> dict:
+async def _submit(runtime: GoogleVideoRuntime, user, req: VideoRequest) -> dict:
     try:
         task = await submit_task(runtime, user.id, req)
     except SubmitError as e:
@@ -456,33 +451,21 @@ async def _submit(runtime: GoogleVideoRuntime, user, req: SubmitRequest) -> dict
     return {"success": True, "task": task.public_dict(), "credits": await ledger.get_balance(user.id)}
 
 
-def _submit_request(task_type: str, form: TextToVideoForm, images: list = ()) -> SubmitRequest:
-    return SubmitRequest(
-        task_type, form.prompt, form.model, form.enhance_prompt,
-        images=[i if isinstance(i, str) else i.image for i in images],
-        image_roles=[None if isinstance(i, str) else i.role for i in images],
-        aspect_ratio=form.aspect_ratio, duration_seconds=form.duration_seconds, resolution=form.resolution,
-        negative_prompt=form.negative_prompt, seed=form.seed, generate_audio=form.generate_audio,
-        person_generation=form.person_generation, extra=form.extra,
-        idempotency_key=form.idempotency_key, max_credits=form.max_credits,
-    )
-
-
 @router.post("/text-to-video")
 async def text_to_video(form: TextToVideoForm, user=Depends(get_module_user), runtime=Depends(get_runtime)):
-    return await _submit(runtime, user, _submit_request("text_to_video", form))
+    return await _submit(runtime, user, form.to_request())
 
 
 @router.post("/image-to-video")
 async def image_to_video(form: ImageToVideoForm, user=Depends(get_module_user), runtime=Depends(get_runtime)):
-    return await _submit(runtime, user, _submit_request("image_to_video", form, form.images))
+    return await _submit(runtime, user, form.to_request())
 
 
 @router.post("/quote")
 async def get_quote(form: QuoteForm, user=Depends(get_module_user)):
     """The price of a generation with these parameters: exactly what a submit with them charges."""
     try:
-        return {"success": True, **await quote_request(user.id, form)}
+        return {"success": True, **await quote_request(user.id, form.to_request())}
     except SubmitError as e:
         raise _http_error(e)
 
@@ -552,25 +535,16 @@ async def cancel(task_id: str, user=Depends(get_verified_user), runtime=Depends(
     return {"success": True, "task": task.public_dict(), "credits": await ledger.get_balance(user.id)}
 
 
-async def _derive(runtime: GoogleVideoRuntime, user, task_id: str, operation: str, form: DeriveForm) -> dict:
-    try:
-        task = await derive_task(runtime, user.id, task_id, operation, form.prompt, form.idempotency_key,
-                                 form.max_credits)
-    except SubmitError as e:
-        raise _http_error(e)
-    return {"success": True, "task": task.public_dict(), "credits": await ledger.get_balance(user.id)}
-
-
 @router.post("/task/{task_id}/remix")
 async def remix(task_id: str, form: DeriveForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
     """A new, separately charged task that changes a finished video as the prompt says."""
-    return await _derive(runtime, user, task_id, "remix", form)
+    return await _submit(runtime, user, form.to_request(task_id, "remix"))
 
 
 @router.post("/task/{task_id}/extend")
 async def extend(task_id: str, form: DeriveForm, user=Depends(get_verified_user), runtime=Depends(get_runtime)):
     """A new, separately charged task that continues a finished video as the prompt says."""
-    return await _derive(runtime, user, task_id, "extend", form)
+    return await _submit(runtime, user, form.to_request(task_id, "extend"))
 
 
 @router.delete("/task/{task_id}")

@@ -47,7 +47,7 @@ from open_webui.models.google_video import GoogleVideoConfigModel, GoogleVideoCo
 from open_webui.utils.google_video.credits import ledger, pricing
 from open_webui.utils.google_video.guards import rate_limit
 from open_webui.utils.google_video.providers import provider_class
-from open_webui.utils.google_video.tasks.submit import SubmitError, check_enabled
+from open_webui.utils.google_video.tasks.checks import SubmitError, check_enabled
 
 LARGE_BODY_BYTES = 64 * 1024
 # Route (as mounted, after the module's prefix) → the models it can charge for: (kind, operation).

@@ -2,6 +2,7 @@
 
 import json
 import re
+from dataclasses import replace
 from typing import Any, Literal, Optional, Union
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from open_webui.utils.google_video.providers import catalog
 from open_webui.utils.google_video.providers import PROVIDERS
 from open_webui.utils.google_video.providers.relay import RelayProvider
 from open_webui.utils.google_video.guards.text_input import find_unstorable_text
+from open_webui.utils.google_video.tasks.request import PARAMETER_NAMES, ImageRef, VideoRequest
 
 MAX_CREDIT_ADJUSTMENT = 1_000_000_000  # also the cap of each price part (base, per second, per resolution)
 MAX_DURATION_SECONDS = 600
@@ -469,8 +471,16 @@ class VideoParameters(ModuleForm):
         return v
 
 
+    def given(self) -> dict:
+        """The parameters as a VideoRequest takes them."""
+        return {"model": self.model, "extra": self.extra, **{name: getattr(self, name) for name in PARAMETER_NAMES}}
+
+
 class QuoteForm(VideoParameters):
     task_type: Literal["text_to_video", "image_to_video"] = "text_to_video"
+
+    def to_request(self) -> VideoRequest:
+        return VideoRequest(prompt="", task_type=self.task_type, **self.given())
 
 
 class TextToVideoForm(VideoParameters):
@@ -480,6 +490,10 @@ class TextToVideoForm(VideoParameters):
     idempotency_key: Optional[str] = idempotency_key_field()
     max_credits: Optional[int] = max_credits_field()
 
+    def to_request(self) -> VideoRequest:
+        return VideoRequest(prompt=self.prompt, enhance_prompt=self.enhance_prompt, idempotency_key=self.idempotency_key,
+                            max_credits=self.max_credits, **self.given())
+
 
 class DeriveForm(ModuleForm):
     """A remix or an extension of a finished video: what should change or happen next."""
@@ -487,6 +501,10 @@ class DeriveForm(ModuleForm):
     prompt: str = Field(..., max_length=20_000)
     idempotency_key: Optional[str] = idempotency_key_field()
     max_credits: Optional[int] = max_credits_field()
+
+    def to_request(self, source_task_id: str, operation: Literal["remix", "extend"]) -> VideoRequest:
+        return VideoRequest(prompt=self.prompt, operation=operation, source_task_id=source_task_id,
+                            idempotency_key=self.idempotency_key, max_credits=self.max_credits)
 
 
 class ImageInput(ModuleForm):
@@ -497,3 +515,7 @@ class ImageInput(ModuleForm):
 class ImageToVideoForm(TextToVideoForm):
     # Plain references take the model's image slots in order; {image, role} names the slot.
     images: list[Union[str, ImageInput]] = Field(default_factory=list, max_length=10)
+
+    def to_request(self) -> VideoRequest:
+        refs = tuple(ImageRef(i) if isinstance(i, str) else ImageRef(i.image, i.role) for i in self.images)
+        return replace(super().to_request(), task_type="image_to_video", images=refs)

@@ -20,9 +20,9 @@ from open_webui.utils.google_video.media import images
 from open_webui.utils.google_video.chat import delivery
 from open_webui.utils.google_video.chat.text import escape, one_line
 from open_webui.utils.google_video.settings import UI_MOUNT
-from open_webui.utils.google_video.tasks.submit import (
-    SubmitError, SubmitRequest, check_moderation, quote_request, submit_task,
-)
+from open_webui.utils.google_video.tasks.checks import SubmitError, check_moderation
+from open_webui.utils.google_video.tasks.request import PARAMETER_NAMES, ImageRef, VideoRequest
+from open_webui.utils.google_video.tasks.submit import quote_request, submit_task
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,6 @@ MAX_CHAT_IMAGES = 4
 STUDIO = UI_MOUNT + "/"
 PROMPT_PROPOSAL_CHARS = 200  # the action's proposal: a prompt, not the whole reply
 _HOST_FILE_RE = re.compile(r"/api/v1/files/([0-9a-fA-F-]{8,64})")
-PARAMETERS = ("model", "aspect_ratio", "duration_seconds", "resolution", "negative_prompt", "seed", "generate_audio",
-              "person_generation")
 
 
 class Outcome(NamedTuple):
@@ -81,10 +79,10 @@ async def _host_file_as_data_uri(user_id: str, file_id: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def _request(prompt: str, params: dict, image_refs: list[str], key: str) -> SubmitRequest:
-    given = {k: v for k, v in params.items() if k in PARAMETERS and v not in (None, "")}
-    return SubmitRequest("image_to_video" if image_refs else "text_to_video", prompt, given.pop("model", None), None,
-                         images=image_refs, image_roles=[None] * len(image_refs), idempotency_key=key, **given)
+def _request(prompt: str, params: dict, image_refs: list[str], key: str) -> VideoRequest:
+    given = {k: v for k, v in params.items() if k in ("model", *PARAMETER_NAMES) and v not in (None, "")}
+    return VideoRequest(prompt, "image_to_video" if image_refs else "text_to_video",
+                        images=tuple(ImageRef(ref) for ref in image_refs), idempotency_key=key, **given)
 
 
 def _idempotency_key(message_id: str, prompt: str, params: dict, image_refs: list[str]) -> str:
@@ -148,9 +146,9 @@ async def generate(request, user: dict, chat_id: Optional[str], message_id: Opti
         return await _end(emit, "The video was not started, because the price was not confirmed. Nothing was charged.",
                           "Video not started")
     try:
-        req.max_credits = quote["price"]  # what the user just confirmed, even if an admin changes it meanwhile
-        req.chat = (chat_id, message_id)  # bound in the transaction that charges it
-        task = await submit_task(runtime, user_id, req)
+        # At the price the user just confirmed, even if an admin changes it meanwhile; bound to the
+        # message in the transaction that charges it.
+        task = await submit_task(runtime, user_id, req.agreed(quote["price"], chat=(chat_id, message_id)))
     except SubmitError as e:
         return await _end(emit, f"The video was not started: {escape(e.detail)}", e.detail)
     status = f"Generating the video ({task.credits_cost} credits); it will appear in this message"
