@@ -19,20 +19,7 @@ pytestmark = pytest.mark.usefixtures("one_database")
 from helpers import FAKE_TOKEN  # noqa: E402
 from devstack.api import add_user, configure, grant  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
-from ui_support import configured_key_last4, shot  # noqa: E402
-
-
-def open_admin(open_ui, admin) -> Page:
-    """The Admin tab, once its form can be used (config, models and providers have arrived)."""
-    page = open_ui(admin)
-    page.get_by_role("tab", name="Admin").click()
-    expect(page.get_by_role("button", name="Save settings")).to_be_enabled()
-    return page
-
-
-def save(page: Page) -> None:
-    page.get_by_role("button", name="Save settings").click()
-    expect(page.get_by_test_id("save-result")).to_have_text("Settings saved.")
+from ui_support import configured_key_last4, open_admin, save, shot  # noqa: E402
 
 
 def provider_section(page: Page, label: str):

@@ -19,8 +19,8 @@ import pytest
 pytestmark = pytest.mark.usefixtures("one_database")
 
 from devstack.api import Session, add_user, grant  # noqa: E402
-from playwright.sync_api import Page, Route, expect  # noqa: E402
-from ui_support import expect_loaded, publish_part, shot  # noqa: E402
+from playwright.sync_api import Route, expect  # noqa: E402
+from ui_support import expect_loaded, open_admin, publish_part, save, shot  # noqa: E402
 
 BULK_URL = "**/api/v1/google-video/credits/bulk"
 KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")  # what the server takes as a bulk idempotency key
@@ -34,19 +34,6 @@ def no_credit_policies(configured):
     configured.ok("POST", "/config", json=off)
     yield configured
     configured.ok("POST", "/config", json=off)
-
-
-def open_admin(open_ui, admin: Session) -> Page:
-    """The Admin tab, once its form can be used (config, models and providers have arrived)."""
-    page = open_ui(admin)
-    page.get_by_role("tab", name="Admin").click()
-    expect(page.get_by_role("button", name="Save settings")).to_be_enabled()
-    return page
-
-
-def save(page: Page) -> None:
-    page.get_by_role("button", name="Save settings").click()
-    expect(page.get_by_test_id("save-result")).to_have_text("Settings saved.")
 
 
 def create_group(admin: Session, name: str, members: list[Session]) -> dict:

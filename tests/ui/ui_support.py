@@ -152,3 +152,16 @@ RECORD_PROGRESS = """() => {
 }"""
 
 expect.set_options(timeout=TIMEOUT_MS)
+
+
+def open_admin(open_ui, admin) -> Page:
+    """The Admin tab, once its form can be used (config, models and providers have arrived)."""
+    page = open_ui(admin)
+    page.get_by_role("tab", name="Admin").click()
+    expect(page.get_by_role("button", name="Save settings")).to_be_enabled()
+    return page
+
+
+def save(page: Page) -> None:
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_test_id("save-result")).to_have_text("Settings saved.")
