@@ -1,14 +1,19 @@
 // The admin save: only changed fields, provider settings as changes, custom models as JSON.
 import { describe, expect, it } from 'vitest';
-import type { ProviderSetting } from '$lib/apis/google-video';
+import type { ProviderSetting, VideoModel } from '$lib/apis/google-video';
 import {
+	badPrices,
 	canonical,
 	changedFields,
 	CUSTOM_MODEL_EXAMPLE,
 	formatCustomModels,
+	modelPricing,
 	parseCustomModels,
+	pricingDraft,
 	providerSettingChanges,
-	settingControl
+	providerValuesDraft,
+	settingControl,
+	typedSettings
 } from './adminConfig';
 
 describe('changedFields', () => {
@@ -85,6 +90,30 @@ describe('provider settings', () => {
 			providerSettingChanges(provider, { service_account_json: 'typed' }, {}, (name) => name === 'service_account_json')
 		).toEqual({});
 	});
+
+	it('starts from the stored plain values, secrets empty, nothing for the relay', () => {
+		const stored = { vertex: { service_account_json_set: true, location: 'europe-west4', auth_header: '' } };
+		expect(providerValuesDraft([provider, { name: 'relay', settings: [] }], stored)).toEqual({
+			vertex: { service_account_json: '', location: 'europe-west4', auth_header: '', notes: '' }
+		});
+		expect(providerValuesDraft([provider], undefined).vertex.location).toBe('');
+	});
+
+	it('tests every plain value as typed, and the typed secrets not marked for removal', () => {
+		const typed = { service_account_json: '{"k":1}', location: '', auth_header: 'api-key' };
+		expect(typedSettings(provider, typed, () => false)).toEqual({
+			service_account_json: '{"k":1}',
+			location: '',
+			auth_header: 'api-key',
+			notes: ''
+		});
+		expect(typedSettings(provider, typed, (name) => name === 'service_account_json')).toEqual({
+			location: '',
+			auth_header: 'api-key',
+			notes: ''
+		});
+		expect(typedSettings(provider, undefined, () => false)).toEqual({ location: '', auth_header: '', notes: '' });
+	});
 });
 
 describe('custom models JSON', () => {
@@ -109,5 +138,39 @@ describe('custom models JSON', () => {
 		expect(parseCustomModels('[{"id": "x"}, 3]')).toEqual({ ok: false, reason: 'not_object', entry: 2 });
 		expect(parseCustomModels('[[]]')).toEqual({ ok: false, reason: 'not_object', entry: 1 });
 		expect(parseCustomModels('[null]')).toEqual({ ok: false, reason: 'not_object', entry: 1 });
+	});
+});
+
+describe('model prices', () => {
+	const model = (id: string, resolutions: string[]) => ({ id, capabilities: { resolutions } }) as unknown as VideoModel;
+	const models = [model('veo3', ['720p', '1080p']), model('plain', [])];
+
+	it('starts from the stored extras, 0 where none', () => {
+		expect(pricingDraft(models, { veo3: { per_second: 2, resolutions: { '1080p': 5 } } })).toEqual({
+			veo3: { per_second: 2, resolutions: { '720p': 0, '1080p': 5 } },
+			plain: { per_second: 0, resolutions: {} }
+		});
+		expect(pricingDraft(models, undefined).veo3).toEqual({ per_second: 0, resolutions: { '720p': 0, '1080p': 0 } });
+	});
+
+	it('sends only the models with an extra, only the non-zero tiers (an empty input is 0)', () => {
+		const draft = pricingDraft(models, undefined);
+		expect(modelPricing(models, draft)).toEqual({});
+		draft.veo3.resolutions['1080p'] = 5;
+		draft.veo3.resolutions['720p'] = null;
+		draft.plain.per_second = 1;
+		expect(modelPricing(models, draft)).toEqual({
+			veo3: { per_second: 0, resolutions: { '1080p': 5 } },
+			plain: { per_second: 1, resolutions: {} }
+		});
+	});
+
+	it('names the prices that are not whole credits, 0 or more', () => {
+		const draft = pricingDraft(models, undefined);
+		expect(badPrices(models, { veo3: 10, plain: 0 }, draft)).toEqual([]);
+		draft.veo3.per_second = 1.5;
+		draft.veo3.resolutions['720p'] = -1;
+		draft.veo3.resolutions['1080p'] = null; // empty: 0
+		expect(badPrices(models, { veo3: 10, plain: null }, draft)).toEqual(['veo3 / s', 'veo3 720p', 'plain']);
 	});
 });

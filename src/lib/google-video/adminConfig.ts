@@ -1,7 +1,18 @@
 // The admin page's save: only the fields that differ from the stored config are sent (the server
 // keeps the others), provider settings as changed values and typed secrets, and the custom models
 // as JSON the admin edits by hand.
-import type { CustomModel, ProviderInfo, ProviderSetting } from '$lib/apis/google-video';
+import type { CustomModel, ModelPricingRule, ProviderInfo, ProviderSetting, VideoModel } from '$lib/apis/google-video';
+
+/** The relay keeps its settings in the config's own fields (base_url, api_key); every other
+ * provider's are in provider_settings. */
+export const RELAY = 'relay';
+
+/** The config's own secrets as typed (empty: keep the stored one). */
+export interface ConfigSecrets {
+	api_key: string;
+	cos_secret_key: string;
+	s3_secret_access_key: string;
+}
 
 /** JSON with object keys sorted, so two values that mean the same compare equal. */
 export const canonical = (value: unknown): string =>
@@ -24,6 +35,36 @@ export const changedFields = <T extends Record<string, unknown>>(
 		if (always.includes(key) || canonical(value) !== canonical(stored[key])) out[key as keyof T] = value as T[keyof T];
 	}
 	return out;
+};
+
+/** Per provider (not the relay), its settings as the page starts editing them: the stored plain
+ * values; secrets empty (= keep the stored one). */
+export const providerValuesDraft = (
+	providers: readonly Pick<ProviderInfo, 'name' | 'settings'>[],
+	stored: Record<string, Record<string, string | boolean>> | undefined
+): Record<string, Record<string, string>> =>
+	Object.fromEntries(
+		providers
+			.filter((p) => p.name !== RELAY)
+			.map((p) => [
+				p.name,
+				Object.fromEntries(p.settings.map((s) => [s.name, s.secret ? '' : String(stored?.[p.name]?.[s.name] ?? '')]))
+			])
+	);
+
+/** The typed settings of one provider (what its connection test takes): every plain value, the
+ * secrets only when typed and not marked for removal. */
+export const typedSettings = (
+	provider: Pick<ProviderInfo, 'settings'>,
+	typed: Record<string, string> | undefined,
+	removing: (setting: string) => boolean
+): Record<string, string> => {
+	const values = typed ?? {};
+	return Object.fromEntries(
+		provider.settings
+			.filter((s) => !s.secret || (values[s.name] && !removing(s.name)))
+			.map((s) => [s.name, values[s.name] ?? ''])
+	);
 };
 
 /** What the input of one setting is: a select for choices, a textarea for long text. */
@@ -93,3 +134,69 @@ export const CUSTOM_MODEL_EXAMPLE: CustomModel[] = [
 		operations: ['remix']
 	}
 ];
+
+/** A price as typed: a number input gives null while empty. */
+export type PriceInput = number | null | undefined;
+
+/** One model's extras on top of its base price, as typed. */
+export interface PricingDraft {
+	per_second: PriceInput;
+	resolutions: Record<string, PriceInput>;
+}
+
+/** The resolutions a model takes (each may cost an extra). */
+export const resolutionsOf = (m: Pick<VideoModel, 'capabilities'>): string[] => m.capabilities?.resolutions ?? [];
+
+/** Per model, its extras as the page starts editing them: the stored ones, 0 where none. */
+export const pricingDraft = (
+	models: readonly VideoModel[],
+	stored: Record<string, Partial<ModelPricingRule>> | undefined
+): Record<string, PricingDraft> =>
+	Object.fromEntries(
+		models.map((m) => {
+			const rule: Partial<ModelPricingRule> = stored?.[m.id] ?? {};
+			return [
+				m.id,
+				{
+					per_second: rule.per_second ?? 0,
+					resolutions: Object.fromEntries(resolutionsOf(m).map((r) => [r, rule.resolutions?.[r] ?? 0]))
+				}
+			];
+		})
+	);
+
+const wholeCredits = (v: PriceInput) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** The prices that are not whole numbers of credits (0 or more), named for the message: a base
+ * price by its model, an extra as `<model> / s` or `<model> <resolution>` (an empty extra is 0). */
+export const badPrices = (
+	models: readonly Pick<VideoModel, 'id'>[],
+	base: Record<string, PriceInput> | undefined,
+	pricing: Record<string, PricingDraft>
+): string[] => {
+	const bad: string[] = [];
+	for (const m of models) {
+		if (!wholeCredits(base?.[m.id])) bad.push(m.id);
+		const p = pricing[m.id];
+		if (!p) continue;
+		if (p.per_second != null && !wholeCredits(p.per_second)) bad.push(`${m.id} / s`);
+		for (const [r, v] of Object.entries(p.resolutions)) if (v != null && !wholeCredits(v)) bad.push(`${m.id} ${r}`);
+	}
+	return bad;
+};
+
+/** model_pricing as the API takes it: only the models with an extra, only the non-zero tiers. */
+export const modelPricing = (
+	models: readonly Pick<VideoModel, 'id'>[],
+	pricing: Record<string, PricingDraft>
+): Record<string, ModelPricingRule> => {
+	const out: Record<string, ModelPricingRule> = {};
+	for (const m of models) {
+		const p = pricing[m.id];
+		if (!p) continue;
+		const per_second = p.per_second ?? 0;
+		const resolutions = Object.fromEntries(Object.entries(p.resolutions).filter((e): e is [string, number] => !!e[1]));
+		if (per_second || Object.keys(resolutions).length) out[m.id] = { per_second, resolutions };
+	}
+	return out;
+};

@@ -22,7 +22,6 @@ const usedKeys = () => {
 	const keys = new Set<string>();
 	const patterns = [
 		/\$i18n\.t\('((?:[^'\\]|\\.)*)'/g,
-		/\{@render (?:number|text)\('[^']+', '([^']+)'/g,
 		/label: '([^']+)'/g,
 		/\['(?:text|image)', '([^']+)'\]/g
 	];
