@@ -11,11 +11,10 @@ const SOURCES = import.meta.glob(['../../**/*.svelte'], { query: '?raw', import:
 
 // Helpers that take the components' translate function (e.g. imageSlotLabels(model, $i18n.t)) and
 // call it as t('English key', ...).
-const HELPERS = import.meta.glob(['../apis/**/*.ts', '!../apis/**/*.test.ts'], {
-	query: '?raw',
-	import: 'default',
-	eager: true
-}) as Record<string, string>;
+const HELPERS = import.meta.glob(
+	['../apis/**/*.ts', '../google-video/**/*.ts', '!../apis/**/*.test.ts', '!../google-video/**/*.test.ts'],
+	{ query: '?raw', import: 'default', eager: true }
+) as Record<string, string>;
 
 /** Literal keys passed to $i18n.t(...), plus the labels the components translate indirectly. */
 const usedKeys = () => {
